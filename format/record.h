@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * format/record.h - the records of a .tinytap file, as plain structs.
+ *
+ * These structs are the decoded, host-order view of the on-disk records described field by field
+ * in FORMAT.md. On disk every record is little-endian with exactly this layout (the structs have
+ * explicit padding and _Static_asserted sizes), so on little-endian hosts decoding is a bounded
+ * copy. Fields are only ever appended: a reader given a shorter (older) record zero-fills the
+ * missing tail, and a longer (newer) record has its unknown tail ignored.
+ *
+ * Ownership: plain data; a struct tt_record handed out by the reader borrows its payload pointer
+ * from the reader until the next tt_reader_next() call.
+ */
+#ifndef TINYTAP_RECORD_H
+#define TINYTAP_RECORD_H
+
+#include <stdint.h>
+
+#define TT_FORMAT_MAJOR 1
+#define TT_FORMAT_MINOR 0
+
+/* Record types. Values are stable forever; new types get new numbers. */
+enum tt_rec_type {
+	TT_REC_DATA = 1,	 /* payload bytes of one socket read/write call (or a segment of it) */
+	TT_REC_CONN = 2,	 /* a socket's identity: family, addresses, role */
+	TT_REC_CLOSE = 3,	 /* close() of a socket fd */
+	TT_REC_PROCESS = 4,	 /* a process seen (exec, or already running at start) */
+	TT_REC_PROCESS_EXIT = 5, /* a process exited */
+	TT_REC_LOSS = 6,	 /* events/bytes the kernel could not hand over (ring full) */
+	TT_REC_CLOCK_SYNC = 7,	 /* boot clock <-> wall clock pair */
+	TT_REC_STATS = 8,	 /* cumulative recorder counters, written periodically */
+	TT_REC_END = 9,		 /* last record of a cleanly finished recording, with totals */
+};
+#define TT_REC_TYPE_MAX 9
+
+/* Directions, from the point of view of the process making the call. */
+enum tt_dir {
+	TT_DIR_EGRESS = 0,  /* the process wrote/sent these bytes */
+	TT_DIR_INGRESS = 1, /* the process read/received these bytes */
+};
+
+/* Syscall that produced a DATA record. */
+enum tt_syscall {
+	TT_SYS_UNKNOWN = 0,
+	TT_SYS_READ = 1,
+	TT_SYS_WRITE = 2,
+	TT_SYS_READV = 3,
+	TT_SYS_WRITEV = 4,
+	TT_SYS_SENDTO = 5,
+	TT_SYS_RECVFROM = 6,
+	TT_SYS_SENDMSG = 7,
+	TT_SYS_RECVMSG = 8,
+	TT_SYS_SENDMMSG = 9,
+	TT_SYS_RECVMMSG = 10,
+	TT_SYS_SENDFILE = 11,
+	TT_SYS_SPLICE = 12,
+};
+#define TT_SYS_MAX 12
+
+/* DATA flags. */
+#define TT_DATA_TRUNCATED (1u << 0)  /* capture stopped at the snaplen: cap_len < bytes of the call */
+#define TT_DATA_NO_PAYLOAD (1u << 1) /* call carries no user buffer (sendfile/splice): bytes only */
+#define TT_DATA_COPY_FAULT (1u << 2) /* the kernel could not copy some user memory (zeros stored) */
+#define TT_DATA_DROPPED (1u << 3)    /* payload lost (ring full); only the header survived */
+#define TT_DATA_PEEK (1u << 4)	     /* MSG_PEEK: the bytes will be read again */
+#define TT_DATA_UNIX (1u << 5)	     /* AF_UNIX socket (also in CONN; here for convenience) */
+
+/* Address families as stored in the file (Linux values). */
+#define TT_AF_UNSPEC 0
+#define TT_AF_UNIX 1
+#define TT_AF_INET 2
+#define TT_AF_INET6 10
+
+struct tt_addr {
+	uint16_t family; /* TT_AF_* */
+	uint16_t port;	 /* host byte order; 0 for AF_UNIX */
+	uint32_t scope_id;
+	uint8_t addr[16]; /* IPv4 in the first 4 bytes, network order; IPv6 all 16 */
+};
+_Static_assert(sizeof(struct tt_addr) == 24, "tt_addr layout");
+
+struct tt_rec_data {
+	uint64_t ts_ns;	      /* boot-clock ns at syscall exit */
+	uint64_t ts_enter_ns; /* boot-clock ns at syscall entry */
+	uint64_t sock_id;     /* socket inode number (as in /proc/PID/fd socket:[N]) */
+	uint32_t pid;	      /* tgid */
+	uint32_t tid;
+	int32_t fd;
+	uint8_t dir;	    /* enum tt_dir */
+	uint8_t syscall;    /* enum tt_syscall */
+	uint16_t flags;	    /* TT_DATA_* */
+	uint64_t call_bytes; /* true byte count of the call (its return value, or msg_len for mmsg) */
+	uint64_t seg_off;    /* offset of the first captured byte within the call's bytes */
+	uint32_t cap_len;    /* payload bytes that follow this fixed part */
+	uint16_t msg_idx;    /* index of the message for sendmmsg/recvmmsg, else 0 */
+	uint16_t reserved;
+	/* followed by cap_len payload bytes */
+};
+_Static_assert(sizeof(struct tt_rec_data) == 64, "tt_rec_data layout");
+
+enum tt_role {
+	TT_ROLE_UNKNOWN = 0,
+	TT_ROLE_CLIENT = 1, /* connect()ed */
+	TT_ROLE_SERVER = 2, /* accept()ed */
+};
+
+enum tt_conn_origin {
+	TT_ORIGIN_UNKNOWN = 0,
+	TT_ORIGIN_CONNECT = 1,	  /* seen at connect() */
+	TT_ORIGIN_ACCEPT = 2,	  /* seen at accept()/accept4() */
+	TT_ORIGIN_FIRST_DATA = 3, /* socket existed before; seen at its first read/write */
+};
+
+struct tt_rec_conn {
+	uint64_t ts_ns;
+	uint64_t sock_id;	 /* socket inode */
+	uint32_t pid;
+	uint32_t tid;
+	int32_t fd;
+	uint16_t sock_type;	 /* SOCK_STREAM=1, SOCK_DGRAM=2, ... */
+	uint8_t role;		 /* enum tt_role */
+	uint8_t origin;		 /* enum tt_conn_origin */
+	uint16_t protocol;	 /* IPPROTO_TCP=6, IPPROTO_UDP=17, 0 for unix */
+	uint16_t reserved;
+	uint32_t reserved2;
+	struct tt_addr local;
+	struct tt_addr remote;
+	uint64_t unix_peer_id;	 /* AF_UNIX: the peer socket's inode, 0 if unknown */
+	char unix_path[108];	 /* AF_UNIX: bound path of either end, NUL-padded; '@' = abstract */
+	uint32_t reserved3;
+};
+_Static_assert(sizeof(struct tt_rec_conn) == 208, "tt_rec_conn layout");
+
+struct tt_rec_close {
+	uint64_t ts_ns;
+	uint64_t sock_id;
+	uint32_t pid;
+	uint32_t tid;
+	int32_t fd;
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct tt_rec_close) == 32, "tt_rec_close layout");
+
+enum tt_proc_origin {
+	TT_PROC_EXEC = 1, /* seen at exec */
+	TT_PROC_SCAN = 2, /* already running when recording started (/proc scan) */
+	TT_PROC_FORK = 3, /* a new process forked from a known one (comm/exe inherited) */
+};
+
+struct tt_rec_process {
+	uint64_t ts_ns;
+	uint32_t pid;
+	uint32_t ppid;
+	uint64_t cgroup_id;  /* cgroup v2 id (inode of the cgroup dir), 0 if unknown */
+	uint64_t start_ns;   /* process start, boot-clock ns: tells reused pids apart */
+	uint32_t uid;
+	uint8_t origin;	     /* enum tt_proc_origin */
+	uint8_t reserved[3];
+	char comm[16];	     /* NUL-padded */
+	char exe[256];	     /* executable path, NUL-padded, may be cut */
+};
+_Static_assert(sizeof(struct tt_rec_process) == 312, "tt_rec_process layout");
+
+struct tt_rec_process_exit {
+	uint64_t ts_ns;
+	uint32_t pid;
+	int32_t exit_code;
+};
+_Static_assert(sizeof(struct tt_rec_process_exit) == 16, "tt_rec_process_exit layout");
+
+struct tt_rec_loss {
+	uint64_t ts_ns;	      /* when user space learnt of the loss */
+	uint64_t events;      /* events lost since the previous LOSS record */
+	uint64_t bytes;	      /* payload bytes those events carried */
+	uint32_t cpu;	      /* CPU that lost them, or UINT32_MAX for all */
+	uint32_t reason;      /* 1 = kernel ring full, 2 = user-space queue full */
+};
+_Static_assert(sizeof(struct tt_rec_loss) == 32, "tt_rec_loss layout");
+
+struct tt_rec_clock_sync {
+	uint64_t boot_ns;     /* CLOCK_BOOTTIME */
+	int64_t realtime_ns;  /* CLOCK_REALTIME at the same instant */
+	uint64_t error_ns;    /* half the sampling window: the uncertainty */
+};
+_Static_assert(sizeof(struct tt_rec_clock_sync) == 24, "tt_rec_clock_sync layout");
+
+/* Cumulative counters; STATS is written periodically, END once with the final values. */
+struct tt_rec_stats {
+	uint64_t ts_ns;
+	uint64_t events;	  /* DATA records written */
+	uint64_t payload_bytes;	  /* captured payload bytes written */
+	uint64_t call_bytes;	  /* true bytes of the calls recorded (>= payload_bytes) */
+	uint64_t lost_events;	  /* total events lost */
+	uint64_t lost_bytes;	  /* total payload bytes lost */
+	uint64_t truncated_bytes; /* bytes not captured because of the snaplen */
+	uint64_t records;	  /* all records written so far (this one excluded) */
+	uint64_t blocks;	  /* blocks written so far (the current one excluded) */
+	uint32_t exit_reason;	  /* END only: 0 signal/normal, 1 duration (-G), 2 command exited, 3 error */
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct tt_rec_stats) == 80, "tt_rec_stats layout");
+
+/* A decoded record as the reader hands it out (or the writer takes it). */
+struct tt_record {
+	uint32_t type;	     /* enum tt_rec_type, or an unknown value the reader skipped... never */
+	uint32_t body_len;   /* length of the record body on disk */
+	uint64_t block;	     /* block number it came from (reader only) */
+	uint64_t offset;     /* file offset of that block (reader only) */
+	union {
+		struct tt_rec_data data;
+		struct tt_rec_conn conn;
+		struct tt_rec_close close;
+		struct tt_rec_process process;
+		struct tt_rec_process_exit process_exit;
+		struct tt_rec_loss loss;
+		struct tt_rec_clock_sync clock_sync;
+		struct tt_rec_stats stats; /* STATS and END */
+	} u;
+	const uint8_t *payload; /* DATA: cap_len bytes; borrowed until the next tt_reader_next() */
+};
+
+/* Fixed size of a known record type's body, 0 for an unknown type. */
+uint32_t tt_record_fixed_size(uint32_t type);
+/* Short stable name ("data", "conn", ...), or "unknown". */
+const char *tt_record_type_name(uint32_t type);
+const char *tt_syscall_name(uint32_t sys);
+
+#endif

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Runs tinytap's test suites and prints one closing line "N passed, N failed".
+#   tests/run.sh unit golden e2e fuzz     (any subset, in that order)
+# Env: O (build dir), SHOW, REC (binaries), FUZZ_SECONDS.
+# Unit suites are Criterion binaries; golden and e2e scripts print TAP-style "ok - ..." /
+# "not ok - ..." lines, which are counted here. A suite that cannot run is a failure, never a pass.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+O=${O:-build}
+export O SHOW=${SHOW:-./tinytap-show} REC=${REC:-./tinytap-record}
+export SHOW=$(realpath "$SHOW") REC=$(realpath "$REC")
+export TT_ROOT=$PWD
+pass=0 fail=0
+failed=()
+
+count_tap() { # name logfile rc
+	local p f
+	p=$(grep -c '^ok ' "$2" || true)
+	f=$(grep -c '^not ok ' "$2" || true)
+	if [ "$3" != 0 ] && [ "$f" = 0 ]; then
+		f=1
+		echo "not ok - $1 exited with status $3 (see above)"
+	fi
+	if [ "$p" = 0 ] && [ "$f" = 0 ]; then
+		f=1
+		echo "not ok - $1 ran no check"
+	fi
+	pass=$((pass + p)) fail=$((fail + f))
+	[ "$f" = 0 ] || failed+=("$1")
+}
+
+run_unit() {
+	local t log rc p f
+	for t in "$O"/tests/test_*; do
+		[ -x "$t" ] || continue
+		case "$t" in *.o|*.d) continue ;; esac
+		log=$(mktemp)
+		echo "== unit: $(basename "$t")"
+		"$t" --jobs 2 --timeout 120 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
+		p=$(sed -n 's/.*Synthesis: Tested: \([0-9]*\) | Passing: \([0-9]*\) | Failing: \([0-9]*\) | Crashing: \([0-9]*\).*/\2/p' "$log" | tail -1)
+		f=$(sed -n 's/.*Synthesis: Tested: \([0-9]*\) | Passing: \([0-9]*\) | Failing: \([0-9]*\) | Crashing: \([0-9]*\).*/\3+\4/p' "$log" | tail -1)
+		if [ -z "$p" ]; then p=0; f=1; fi
+		f=$((f))
+		if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+		if [ "$p" = 0 ] && [ "$f" = 0 ]; then f=1; fi
+		pass=$((pass + p)) fail=$((fail + f))
+		[ "$f" = 0 ] || failed+=("$(basename "$t")")
+		rm -f "$log"
+	done
+}
+
+run_scripts() { # kind dir
+	local s log rc
+	for s in "$2"/*.sh; do
+		[ -x "$s" ] || continue
+		log=$(mktemp)
+		echo "== $1: $(basename "$s")"
+		timeout -k 10 600 "$s" 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
+		count_tap "$1/$(basename "$s")" "$log" "$rc"
+		rm -f "$log"
+	done
+}
+
+for suite in "$@"; do
+	case "$suite" in
+	unit) run_unit ;;
+	golden) run_scripts golden tests/golden ;;
+	e2e)
+		if [ "$(id -u)" != 0 ]; then
+			echo "not ok - e2e: end-to-end tests load BPF programs and need root (sudo make test)"
+			fail=$((fail + 1)) failed+=(e2e-needs-root)
+		else
+			run_scripts e2e tests/e2e
+		fi ;;
+	fuzz) run_scripts fuzz tests/fuzz ;;
+	*) echo "unknown suite $suite" >&2; exit 2 ;;
+	esac
+done
+
+echo
+[ ${#failed[@]} -eq 0 ] || echo "FAILED: ${failed[*]}"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
