@@ -158,10 +158,19 @@ check: $(SHOW) $(TEST_BINS) $(HELPER_BINS)
 
 # `make test`: the README's test command. Installs missing deps (as root), builds everything,
 # then runs unit, golden, end-to-end (root: real BPF programs, real traffic) and fuzz smoke tests.
+# The fuzz smoke run (FUZZ_SECONDS per target) is part of it, except under SAN=1 (fuzz builds are
+# sanitized already).
+ifeq ($(SAN),1)
+TEST_SUITES := unit golden e2e
+TEST_EXTRA :=
+else
+TEST_SUITES := unit golden e2e fuzz
+TEST_EXTRA := $(FUZZ_BINS)
+endif
 test:
 	$(Q)./tests/deps.sh --check-or-install
-	$(Q)$(MAKE) --no-print-directory all $(TEST_BINS) O=$(O) SAN=$(SAN)
-	$(Q)O=$(O) SHOW=$(SHOW) REC=$(REC) SAN=$(SAN) ./tests/run.sh unit golden e2e
+	$(Q)$(MAKE) --no-print-directory all $(TEST_BINS) $(TEST_EXTRA) SAN=$(SAN)
+	$(Q)O=$(O) SHOW=$(SHOW) REC=$(REC) FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/run.sh $(TEST_SUITES)
 
 test-unit test-golden test-e2e: test-%: all $(TEST_BINS)
 	$(Q)O=$(O) SHOW=$(SHOW) REC=$(REC) ./tests/run.sh $*
