@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: MIT
+#include "analyze/engine.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REORDER_MAX_RECORDS 65536
+#define REORDER_MAX_BYTES (64u << 20)
+#define HOLD_MAX_TXNS 4096
+#define PROC_BUCKETS 4096
+#define PROC_MAX 262144
+
+struct rent {
+	uint64_t ts, seq;
+	struct tt_record rec; /* payload points to owned copy */
+};
+
+struct proc {
+	uint32_t pid;
+	char comm[16];
+	struct proc *next;
+};
+
+struct tt_engine {
+	struct tt_engine_opts o;
+	tt_engine_out_fn out;
+	void *ctx;
+	struct tt_proto_env env;
+	struct tt_streams *streams;
+	/* reorder heap of records */
+	struct rent *rh;
+	size_t rn, rcap, rbytes;
+	uint64_t rseq, max_ts;
+	/* finished transactions waiting for older ones (min-heap by seq) */
+	struct tt_txn **th;
+	size_t tn, tcap;
+	uint64_t next_out;
+	/* clock */
+	int64_t wall_off; /* wall = boot + off */
+	/* processes */
+	struct proc *procs[PROC_BUCKETS];
+	size_t nprocs;
+	struct tt_engine_stats st;
+	uint64_t end_lost_events, end_lost_bytes;
+};
+
+static int rless(const struct rent *a, const struct rent *b)
+{
+	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
+}
+
+static void rswap(struct rent *a, struct rent *b)
+{
+	struct rent t = *a;
+	*a = *b;
+	*b = t;
+}
+
+static void rpush(struct tt_engine *e, struct rent *x)
+{
+	size_t i = e->rn++;
+	e->rh[i] = *x;
+	while (i && rless(&e->rh[i], &e->rh[(i - 1) / 2])) {
+		rswap(&e->rh[i], &e->rh[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+}
+
+static struct rent rpop(struct tt_engine *e)
+{
+	struct rent top = e->rh[0];
+	e->rh[0] = e->rh[--e->rn];
+	size_t i = 0;
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < e->rn && rless(&e->rh[l], &e->rh[m]))
+			m = l;
+		if (r < e->rn && rless(&e->rh[r], &e->rh[m]))
+			m = r;
+		if (m == i)
+			break;
+		rswap(&e->rh[i], &e->rh[m]);
+		i = m;
+	}
+	return top;
+}
+
+static void tswap(struct tt_txn **a, struct tt_txn **b)
+{
+	struct tt_txn *t = *a;
+	*a = *b;
+	*b = t;
+}
+
+static void tpush(struct tt_engine *e, struct tt_txn *t)
+{
+	size_t i = e->tn++;
+	e->th[i] = t;
+	while (i && e->th[i]->seq < e->th[(i - 1) / 2]->seq) {
+		tswap(&e->th[i], &e->th[(i - 1) / 2]);
+		i = (i - 1) / 2;
+	}
+}
+
+static struct tt_txn *tpop(struct tt_engine *e)
+{
+	struct tt_txn *top = e->th[0];
+	e->th[0] = e->th[--e->tn];
+	size_t i = 0;
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < e->tn && e->th[l]->seq < e->th[m]->seq)
+			m = l;
+		if (r < e->tn && e->th[r]->seq < e->th[m]->seq)
+			m = r;
+		if (m == i)
+			break;
+		tswap(&e->th[i], &e->th[m]);
+		i = m;
+	}
+	return top;
+}
+
+static void out_txn(struct tt_engine *e, struct tt_txn *t)
+{
+	if (t->seq >= e->next_out)
+		e->next_out = t->seq + 1;
+	e->st.txns++;
+	e->out(e->ctx, t);
+}
+
+/* Hands out held transactions: in order while there is no hole, and past a hole when the
+ * oldest has waited long enough (or too many wait). force: everything. */
+static void release(struct tt_engine *e, int force)
+{
+	while (e->tn) {
+		struct tt_txn *t = e->th[0];
+		uint64_t hold = e->o.hold_ns ? e->o.hold_ns : 5000000000ull;
+		if (!force && t->seq > e->next_out && e->tn < HOLD_MAX_TXNS &&
+		    tt_txn_start(t) + hold > e->max_ts)
+			break;
+		out_txn(e, tpop(e));
+	}
+}
+
+static void on_emit(void *ctx, struct tt_txn *t)
+{
+	struct tt_engine *e = ctx;
+	if (e->o.live || t->seq < e->next_out) {
+		out_txn(e, t);
+		return;
+	}
+	if (e->tn == e->tcap) {
+		size_t nc = e->tcap ? e->tcap * 2 : 64;
+		struct tt_txn **n = realloc(e->th, nc * sizeof(*n));
+		if (!n) {
+			out_txn(e, t);
+			return;
+		}
+		e->th = n;
+		e->tcap = nc;
+	}
+	tpush(e, t);
+	release(e, 0);
+}
+
+static void on_fill(void *ctx, struct tt_txn *t)
+{
+	struct tt_engine *e = ctx;
+	const char *c = tt_engine_comm(e, t->pid);
+	snprintf(t->comm, sizeof(t->comm), "%s", c);
+}
+
+struct tt_engine *tt_engine_new(const struct tt_engine_opts *o, tt_engine_out_fn out, void *ctx)
+{
+	struct tt_engine *e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->o = *o;
+	if (!e->o.reorder_ns)
+		e->o.reorder_ns = 50000000ull;
+	e->out = out;
+	e->ctx = ctx;
+	e->env.ctx = e;
+	e->env.emit = on_emit;
+	e->env.fill = on_fill;
+	e->env.body_cap = o->body_cap;
+	e->streams = tt_streams_new(&e->env, o->max_conns);
+	if (!e->streams) {
+		free(e);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return e;
+}
+
+void tt_engine_set_info(struct tt_engine *e, const struct tt_file_info *fi)
+{
+	if (fi->start_wall_ns || fi->start_boot_ns)
+		e->wall_off = fi->start_wall_ns - (int64_t)fi->start_boot_ns;
+}
+
+int64_t tt_engine_wall_ns(const struct tt_engine *e, uint64_t boot_ns)
+{
+	return (int64_t)boot_ns + e->wall_off;
+}
+
+uint64_t tt_engine_boot_ns(const struct tt_engine *e, int64_t wall_ns)
+{
+	int64_t b = wall_ns - e->wall_off;
+	return b < 0 ? 0 : (uint64_t)b;
+}
+
+static size_t phash(uint32_t pid)
+{
+	return (pid * 2654435761u) % PROC_BUCKETS;
+}
+
+const char *tt_engine_comm(const struct tt_engine *e, uint32_t pid)
+{
+	for (struct proc *p = e->procs[phash(pid)]; p; p = p->next)
+		if (p->pid == pid)
+			return p->comm[0] ? p->comm : "?";
+	return "?";
+}
+
+static void proc_clear(struct tt_engine *e)
+{
+	for (size_t i = 0; i < PROC_BUCKETS; i++) {
+		struct proc *p = e->procs[i];
+		while (p) {
+			struct proc *n = p->next;
+			free(p);
+			p = n;
+		}
+		e->procs[i] = NULL;
+	}
+	e->nprocs = 0;
+}
+
+static void proc_set(struct tt_engine *e, const struct tt_rec_process *r)
+{
+	struct proc *p;
+	for (p = e->procs[phash(r->pid)]; p; p = p->next)
+		if (p->pid == r->pid)
+			break;
+	if (!p) {
+		if (e->nprocs >= PROC_MAX)
+			proc_clear(e); /* bounded: forget old names rather than grow forever */
+		p = calloc(1, sizeof(*p));
+		if (!p)
+			return;
+		p->pid = r->pid;
+		p->next = e->procs[phash(r->pid)];
+		e->procs[phash(r->pid)] = p;
+		e->nprocs++;
+	}
+	memcpy(p->comm, r->comm, sizeof(p->comm));
+	p->comm[sizeof(p->comm) - 1] = 0;
+	/* names are printed: keep them printable */
+	for (char *c = p->comm; *c; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7f || *c == ' ')
+			*c = '_';
+}
+
+static uint64_t rec_ts(const struct tt_record *r, int *has)
+{
+	*has = 1;
+	switch (r->type) {
+	case TT_REC_DATA: return r->u.data.ts_ns;
+	case TT_REC_CONN: return r->u.conn.ts_ns;
+	case TT_REC_CLOSE: return r->u.close.ts_ns;
+	case TT_REC_PROCESS: return r->u.process.ts_ns;
+	case TT_REC_PROCESS_EXIT: return r->u.process_exit.ts_ns;
+	case TT_REC_LOSS: return r->u.loss.ts_ns;
+	case TT_REC_CLOCK_SYNC: return r->u.clock_sync.boot_ns;
+	case TT_REC_STATS:
+	case TT_REC_END: return r->u.stats.ts_ns;
+	}
+	*has = 0;
+	return 0;
+}
+
+static void process(struct tt_engine *e, const struct tt_record *r, uint64_t ts)
+{
+	switch (r->type) {
+	case TT_REC_DATA:
+		if (r->u.data.flags & TT_DATA_DROPPED)
+			e->st.dropped_records++;
+		tt_streams_data(e->streams, &r->u.data, r->payload);
+		break;
+	case TT_REC_CONN:
+		tt_streams_conn(e->streams, &r->u.conn);
+		break;
+	case TT_REC_CLOSE:
+		tt_streams_close(e->streams, &r->u.close);
+		break;
+	case TT_REC_PROCESS:
+		proc_set(e, &r->u.process);
+		break;
+	case TT_REC_LOSS:
+		e->st.lost_events += r->u.loss.events;
+		e->st.lost_bytes += r->u.loss.bytes;
+		if (r->u.loss.events)
+			tt_streams_loss(e->streams, ts);
+		break;
+	case TT_REC_CLOCK_SYNC:
+		if (r->u.clock_sync.boot_ns)
+			e->wall_off = r->u.clock_sync.realtime_ns - (int64_t)r->u.clock_sync.boot_ns;
+		break;
+	case TT_REC_END:
+		e->end_lost_events = r->u.stats.lost_events;
+		e->end_lost_bytes = r->u.stats.lost_bytes;
+		break;
+	default:
+		break;
+	}
+	tt_streams_tick(e->streams, ts);
+}
+
+static void drain(struct tt_engine *e, int all)
+{
+	while (e->rn) {
+		struct rent *top = &e->rh[0];
+		if (!all && top->ts + e->o.reorder_ns > e->max_ts && e->rn < REORDER_MAX_RECORDS &&
+		    e->rbytes < REORDER_MAX_BYTES)
+			break;
+		struct rent x = rpop(e);
+		process(e, &x.rec, x.ts);
+		if (x.rec.payload) {
+			e->rbytes -= x.rec.u.data.cap_len;
+			free((void *)x.rec.payload);
+		}
+	}
+	release(e, 0);
+}
+
+int tt_engine_add(struct tt_engine *e, const struct tt_record *rec)
+{
+	int has;
+	uint64_t ts = rec_ts(rec, &has);
+	if (!has)
+		return 0;
+	e->st.records++;
+	if (!e->st.have_ts || ts < e->st.first_ts)
+		e->st.first_ts = ts;
+	if (!e->st.have_ts || ts > e->st.last_ts)
+		e->st.last_ts = ts;
+	e->st.have_ts = 1;
+	if (e->rn == e->rcap) {
+		size_t nc = e->rcap ? e->rcap * 2 : 256;
+		struct rent *n = realloc(e->rh, nc * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		e->rh = n;
+		e->rcap = nc;
+	}
+	struct rent x = {.ts = ts, .seq = e->rseq++, .rec = *rec};
+	x.rec.payload = NULL;
+	if (rec->type == TT_REC_DATA && rec->u.data.cap_len && rec->payload) {
+		uint8_t *p = malloc(rec->u.data.cap_len);
+		if (!p)
+			return -ENOMEM;
+		memcpy(p, rec->payload, rec->u.data.cap_len);
+		x.rec.payload = p;
+		e->rbytes += rec->u.data.cap_len;
+	} else if (rec->type == TT_REC_DATA) {
+		x.rec.u.data.cap_len = 0;
+	}
+	rpush(e, &x);
+	if (ts > e->max_ts)
+		e->max_ts = ts;
+	drain(e, 0);
+	return 0;
+}
+
+void tt_engine_finish(struct tt_engine *e)
+{
+	drain(e, 1);
+	tt_streams_finish(e->streams, e->max_ts);
+	release(e, 1);
+}
+
+void tt_engine_get_stats(const struct tt_engine *e, struct tt_engine_stats *st)
+{
+	*st = e->st;
+	if (e->end_lost_events > st->lost_events)
+		st->lost_events = e->end_lost_events;
+	if (e->end_lost_bytes > st->lost_bytes)
+		st->lost_bytes = e->end_lost_bytes;
+	tt_streams_get_stats(e->streams, &st->streams);
+}
+
+void tt_engine_free(struct tt_engine *e)
+{
+	if (!e)
+		return;
+	tt_streams_free(e->streams);
+	for (size_t i = 0; i < e->rn; i++)
+		free((void *)e->rh[i].rec.payload);
+	free(e->rh);
+	for (size_t i = 0; i < e->tn; i++)
+		tt_txn_free(e->th[i]);
+	free(e->th);
+	proc_clear(e);
+	free(e);
+}

@@ -1,0 +1,773 @@
+// SPDX-License-Identifier: MIT
+/*
+ * HTTP/1.x sessions. Each direction of a connection has its own llhttp parser; the direction that
+ * carries requests decides the side (egress requests: this process is the client).
+ *
+ * Gaps: inside a body whose remaining length is known (Content-Length, current chunk) or that runs
+ * to the end of the connection, the missing bytes are fed to llhttp as filler so the parser stays
+ * in sync and only that transaction is marked incomplete. Anywhere else the message is broken, the
+ * parser is reset and the direction scans for the next line that starts a message. A lost stretch
+ * of requests leaves a barrier: responses that may belong to lost requests become orphans rather
+ * than being paired with the wrong request.
+ */
+#include "analyze/http1.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llhttp.h>
+
+enum { K_UNKNOWN = 0, K_REQ = 1, K_RESP = 2 };
+enum { S_SCAN = 0, S_PARSE = 1, S_DONE = 2 };
+
+#define SBUF_FIELD_CAP 256
+#define SBUF_VALUE_CAP 8192
+
+struct sbuf {
+	char *s;
+	size_t len, cap, max;
+	int over;
+};
+
+struct h1;
+
+struct hdir {
+	struct h1 *h;
+	int dir; /* enum tt_dir */
+	llhttp_t p;
+	int kind, state;
+	int at_line_start;
+	uint8_t carry[32];
+	size_t carry_len;
+	struct tt_txn *cur; /* message being parsed (in h->q, or an orphan owned here) */
+	int cur_orphan;
+	int in_body, filling;
+	const struct tt_chunk *ch; /* chunk being fed */
+	struct sbuf field, value, url, status;
+};
+
+struct h1 {
+	struct tt_proto_env *env;
+	struct tt_conn_info ci;
+	struct hdir d[2];
+	struct tt_txn *q[TT_HTTP1_MAX_QUEUE]; /* transactions in request order, not yet emitted */
+	size_t qn;
+	int barrier;	   /* requests may have been lost before q[barrier_pos] */
+	size_t barrier_pos;
+	int upgraded;
+};
+
+static const uint8_t zeros[4096];
+
+/* --- small helpers --------------------------------------------------------------------------- */
+
+static void sb_add(struct sbuf *b, const char *p, size_t n)
+{
+	if (b->len + n > b->max) {
+		b->over = 1;
+		n = b->max > b->len ? b->max - b->len : 0;
+	}
+	if (!n)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t nc = b->cap ? b->cap * 2 : 64;
+		while (nc < b->len + n + 1)
+			nc *= 2;
+		char *s = realloc(b->s, nc);
+		if (!s) {
+			b->over = 1;
+			return;
+		}
+		b->s = s;
+		b->cap = nc;
+	}
+	memcpy(b->s + b->len, p, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
+
+static void sb_reset(struct sbuf *b)
+{
+	b->len = 0;
+	b->over = 0;
+	if (b->s)
+		b->s[0] = 0;
+}
+
+static char *sb_dup(const struct sbuf *b)
+{
+	return strndup(b->s ? b->s : "", b->len);
+}
+
+static const char *const methods[] = {
+#define XX(num, name, string) #string,
+	HTTP_METHOD_MAP(XX)
+#undef XX
+};
+
+static int match_req(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n && i < 16 && (isupper(p[i]) || p[i] == '-'))
+		i++;
+	if (i == 16 || (i < n && (i == 0 || p[i] != ' ')))
+		return 0;
+	int prefix = 0, exact = 0;
+	for (size_t m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
+		size_t ml = strlen(methods[m]);
+		if (ml >= i && memcmp(methods[m], p, i) == 0) {
+			prefix = 1;
+			if (ml == i)
+				exact = 1;
+		}
+	}
+	if (i == n)
+		return prefix ? -1 : 0;
+	if (!exact)
+		return 0;
+	if (i + 1 >= n)
+		return -1;
+	uint8_t c = p[i + 1];
+	return (c == '/' || c == '*' || isalnum(c)) ? 1 : 0;
+}
+
+static int match_resp(const uint8_t *p, size_t n)
+{
+	static const char pre[] = "HTTP/1.";
+	size_t k = n < 7 ? n : 7;
+	if (memcmp(p, pre, k) != 0)
+		return 0;
+	if (n < 9)
+		return -1;
+	return (isdigit(p[7]) && p[8] == ' ') ? 1 : 0;
+}
+
+int tt_http1_match_start(const uint8_t *p, size_t n, int kind, int *found)
+{
+	int need = 0;
+	if (kind != K_RESP) {
+		int r = match_req(p, n);
+		if (r > 0) {
+			if (found)
+				*found = K_REQ;
+			return 1;
+		}
+		need |= r < 0;
+	}
+	if (kind != K_REQ) {
+		int r = match_resp(p, n);
+		if (r > 0) {
+			if (found)
+				*found = K_RESP;
+			return 1;
+		}
+		need |= r < 0;
+	}
+	return need ? -1 : 0;
+}
+
+static int http1_detect(const uint8_t *buf, size_t len)
+{
+	int r = tt_http1_match_start(buf, len, K_UNKNOWN, NULL);
+	if (r != 0)
+		return r;
+	/* Recording started mid-connection: a message may start on a later line. */
+	size_t lim = len < 65536 ? len : 65536;
+	for (const uint8_t *nl = memchr(buf, '\n', lim); nl; nl = memchr(nl + 1, '\n', lim - (size_t)(nl + 1 - buf))) {
+		if (nl + 1 >= buf + lim)
+			break;
+		if (tt_http1_match_start(nl + 1, (size_t)(buf + len - nl - 1), K_UNKNOWN, NULL) > 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* --- transactions ---------------------------------------------------------------------------- */
+
+static struct tt_msg *dir_msg(struct hdir *d)
+{
+	return d->kind == K_REQ ? &d->cur->req : &d->cur->resp;
+}
+
+static enum tt_side side_of(const struct h1 *h)
+{
+	if (h->d[TT_DIR_EGRESS].kind == K_REQ || h->d[TT_DIR_INGRESS].kind == K_RESP)
+		return TT_SIDE_CLIENT;
+	if (h->d[TT_DIR_INGRESS].kind == K_REQ || h->d[TT_DIR_EGRESS].kind == K_RESP)
+		return TT_SIDE_SERVER;
+	return TT_SIDE_UNKNOWN;
+}
+
+static struct tt_txn *txn_new(struct h1 *h, const struct tt_chunk *c)
+{
+	struct tt_txn *t = tt_txn_new();
+	if (!t)
+		return NULL;
+	t->proto = "http/1.1";
+	t->side = side_of(h);
+	t->pid = c->pid;
+	t->tid = c->tid;
+	t->sock_id = h->ci.sock_id;
+	t->local = h->ci.local;
+	t->remote = h->ci.remote;
+	memcpy(t->unix_path, h->ci.unix_path, sizeof(t->unix_path));
+	t->seq = h->env->next_seq++;
+	if (h->env->fill)
+		h->env->fill(h->env->ctx, t);
+	return t;
+}
+
+static void emit(struct h1 *h, struct tt_txn *t)
+{
+	if (h->env->emit)
+		h->env->emit(h->env->ctx, t);
+	else
+		tt_txn_free(t);
+}
+
+/* Emits queued transactions whose two messages are over, keeping the queue order. */
+static void flush_done(struct h1 *h)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < h->qn; i++) {
+		struct tt_txn *t = h->q[i];
+		if (t->req.done && t->resp.done && t != h->d[0].cur && t != h->d[1].cur) {
+			if (h->barrier && h->barrier_pos > w)
+				h->barrier_pos--;
+			emit(h, t);
+		} else {
+			h->q[w++] = t;
+		}
+	}
+	h->qn = w;
+}
+
+static void break_msg(struct hdir *d, int gap)
+{
+	if (!d->cur)
+		return;
+	struct tt_msg *m = dir_msg(d);
+	m->done = 1;
+	d->cur->flags |= gap ? TT_TXN_GAP : TT_TXN_BROKEN;
+	if (gap)
+		m->gap = 1;
+	struct tt_txn *t = d->cur;
+	d->cur = NULL;
+	d->in_body = 0;
+	if (d->cur_orphan) {
+		d->cur_orphan = 0;
+		emit(d->h, t);
+	}
+}
+
+/* --- llhttp callbacks ------------------------------------------------------------------------ */
+
+static struct hdir *D(llhttp_t *p)
+{
+	return p->data;
+}
+
+static int on_message_begin(llhttp_t *p)
+{
+	struct hdir *d = D(p);
+	struct h1 *h = d->h;
+	sb_reset(&d->url);
+	sb_reset(&d->status);
+	sb_reset(&d->field);
+	sb_reset(&d->value);
+	d->in_body = 0;
+	if (d->kind == K_REQ) {
+		if (h->barrier && h->barrier_pos == 0) {
+			/* Every response to a request before the gap has arrived or been given up on,
+			 * and a client waits for its response: requests lost in the gap are answered. */
+			int waiting = 0;
+			for (size_t i = 0; i < h->qn; i++)
+				waiting |= !h->q[i]->resp.done;
+			if (!waiting && !h->d[d->dir ^ 1].cur)
+				h->barrier = 0;
+		}
+		if (h->qn == TT_HTTP1_MAX_QUEUE) {
+			/* Too many requests without responses: give up on the oldest. */
+			struct tt_txn *o = h->q[0];
+			o->flags |= TT_TXN_NO_RESPONSE;
+			o->resp.done = 1;
+			o->req.done = 1;
+			if (h->d[0].cur == o)
+				h->d[0].cur = NULL;
+			if (h->d[1].cur == o)
+				h->d[1].cur = NULL;
+			flush_done(h);
+			if (h->qn == TT_HTTP1_MAX_QUEUE) {
+				memmove(h->q, h->q + 1, (h->qn - 1) * sizeof(h->q[0]));
+				h->qn--;
+				emit(h, o);
+			}
+		}
+		struct tt_txn *t = txn_new(h, d->ch);
+		if (!t)
+			return -1;
+		h->q[h->qn++] = t;
+		d->cur = t;
+		d->cur_orphan = 0;
+	} else {
+		struct tt_txn *t = NULL;
+		size_t i;
+		for (i = 0; i < h->qn; i++)
+			if (!h->q[i]->resp.done) {
+				t = h->q[i];
+				break;
+			}
+		if (t && h->barrier && i >= h->barrier_pos)
+			t = NULL; /* may answer a request lost in the gap */
+		if (t && t->req.seen && t->req.ts_first > d->ch->ts)
+			t = NULL; /* a response cannot come before its request */
+		d->cur_orphan = 0;
+		if (!t) {
+			t = txn_new(h, d->ch);
+			if (!t)
+				return -1;
+			t->flags |= TT_TXN_NO_REQUEST;
+			t->req.done = 1;
+			d->cur_orphan = 1;
+		}
+		d->cur = t;
+	}
+	struct tt_msg *m = dir_msg(d);
+	m->seen = 1;
+	m->ts_first = m->ts_last = d->ch->ts;
+	m->pid = d->ch->pid;
+	m->tid = d->ch->tid;
+	return 0;
+}
+
+static int on_url(llhttp_t *p, const char *at, size_t n)
+{
+	sb_add(&D(p)->url, at, n);
+	return 0;
+}
+
+static int on_status(llhttp_t *p, const char *at, size_t n)
+{
+	sb_add(&D(p)->status, at, n);
+	return 0;
+}
+
+static int on_header_field(llhttp_t *p, const char *at, size_t n)
+{
+	sb_add(&D(p)->field, at, n);
+	return 0;
+}
+
+static int on_header_value(llhttp_t *p, const char *at, size_t n)
+{
+	sb_add(&D(p)->value, at, n);
+	return 0;
+}
+
+static int on_header_value_complete(llhttp_t *p)
+{
+	struct hdir *d = D(p);
+	if (d->cur)
+		tt_msg_add_header(dir_msg(d), d->field.s ? d->field.s : "", d->field.len,
+				  d->value.s ? d->value.s : "", d->value.len);
+	sb_reset(&d->field);
+	sb_reset(&d->value);
+	return 0;
+}
+
+static int on_headers_complete(llhttp_t *p)
+{
+	struct hdir *d = D(p);
+	struct tt_txn *t = d->cur;
+	if (!t)
+		return 0;
+	if (d->field.len) /* a header with an empty value */
+		on_header_value_complete(p);
+	d->in_body = 1;
+	if (d->kind == K_REQ) {
+		free(t->op);
+		free(t->target);
+		free(t->version);
+		t->op = strdup(llhttp_method_name(p->method));
+		t->target = sb_dup(&d->url);
+		const char *host = tt_msg_header(&t->req, "Host");
+		free(t->authority);
+		t->authority = host ? strdup(host) : NULL;
+		char v[16];
+		snprintf(v, sizeof(v), "HTTP/%u.%u", p->http_major, p->http_minor);
+		t->version = strdup(v);
+		return 0;
+	}
+	int st = p->status_code;
+	t->status = st;
+	free(t->status_text);
+	t->status_text = sb_dup(&d->status);
+	if (!t->version) {
+		char v[16];
+		snprintf(v, sizeof(v), "HTTP/%u.%u", p->http_major, p->http_minor);
+		t->version = strdup(v);
+	}
+	if (t->op && strcmp(t->op, "HEAD") == 0)
+		return 1;
+	if (t->op && strcmp(t->op, "CONNECT") == 0 && st >= 200 && st < 300)
+		return 2;
+	return 0;
+}
+
+static int on_body(llhttp_t *p, const char *at, size_t n)
+{
+	struct hdir *d = D(p);
+	if (!d->cur)
+		return 0;
+	struct tt_msg *m = dir_msg(d);
+	tt_msg_add_body(m, d->filling ? NULL : at, n, d->h->env->body_cap);
+	m->ts_last = d->ch->ts;
+	return 0;
+}
+
+static int on_message_complete(llhttp_t *p)
+{
+	struct hdir *d = D(p);
+	struct h1 *h = d->h;
+	struct tt_txn *t = d->cur;
+	d->in_body = 0;
+	if (!t)
+		return 0;
+	struct tt_msg *m = dir_msg(d);
+	if (d->kind == K_RESP && t->status >= 100 && t->status < 200 && t->status != 101) {
+		/* Interim response: the final one follows for the same request. */
+		t->interim_status = t->status;
+		t->status = 0;
+		free(t->status_text);
+		t->status_text = NULL;
+		tt_msg_clear(m);
+		d->cur = NULL;
+		d->cur_orphan = 0;
+		return 0;
+	}
+	m->complete = 1;
+	m->done = 1;
+	m->ts_last = d->ch->ts;
+	if (d->kind == K_RESP && (t->status == 101 || (p->upgrade && t->status != 0))) {
+		t->flags |= TT_TXN_UPGRADED;
+		h->upgraded = 1;
+	}
+	d->cur = NULL;
+	if (d->cur_orphan) {
+		d->cur_orphan = 0;
+		emit(h, t);
+	} else {
+		flush_done(h);
+	}
+	return 0;
+}
+
+static const llhttp_settings_t settings = {
+	.on_message_begin = on_message_begin,
+	.on_url = on_url,
+	.on_status = on_status,
+	.on_header_field = on_header_field,
+	.on_header_value = on_header_value,
+	.on_header_value_complete = on_header_value_complete,
+	.on_headers_complete = on_headers_complete,
+	.on_body = on_body,
+	.on_message_complete = on_message_complete,
+};
+
+/* --- feeding ---------------------------------------------------------------------------------- */
+
+static void dir_reset(struct hdir *d)
+{
+	llhttp_init(&d->p, d->kind == K_RESP ? HTTP_RESPONSE : HTTP_REQUEST, &settings);
+	d->p.data = d;
+	d->in_body = 0;
+}
+
+static void set_kind(struct hdir *d, int kind)
+{
+	struct h1 *h = d->h;
+	d->kind = kind;
+	struct hdir *o = &h->d[d->dir ^ 1];
+	if (o->kind == K_UNKNOWN)
+		o->kind = kind == K_REQ ? K_RESP : K_REQ;
+}
+
+static void mark_upgraded(struct h1 *h)
+{
+	for (int i = 0; i < 2; i++) {
+		break_msg(&h->d[i], 0);
+		h->d[i].state = S_DONE;
+	}
+	flush_done(h);
+}
+
+static void dir_feed(struct hdir *d, const uint8_t *p, size_t n);
+
+/* Parses n bytes in S_PARSE; on an error, breaks the message and goes back to scanning. */
+static void dir_parse(struct hdir *d, const uint8_t *p, size_t n)
+{
+	struct h1 *h = d->h;
+	llhttp_errno_t e = llhttp_execute(&d->p, (const char *)p, n);
+	if (e == HPE_OK)
+		return;
+	size_t used = n;
+	const char *ep = llhttp_get_error_pos(&d->p);
+	if (ep && ep >= (const char *)p && ep <= (const char *)p + n)
+		used = (size_t)(ep - (const char *)p);
+	if (e == HPE_PAUSED_UPGRADE) {
+		if (h->upgraded || d->kind == K_RESP) {
+			mark_upgraded(h);
+			return;
+		}
+		/* A request asking for an upgrade: HTTP goes on unless the response says 101. */
+		dir_reset(d);
+		if (used < n)
+			dir_parse(d, p + used, n - used);
+		return;
+	}
+	/* Not HTTP (or not any more): give up on this message, look for the next one. */
+	break_msg(d, 0);
+	flush_done(h);
+	dir_reset(d);
+	d->state = S_SCAN;
+	d->at_line_start = 0;
+	d->carry_len = 0;
+	if (used < n)
+		dir_feed(d, p + used + 1 <= p + n ? p + used + 1 : p + n, used + 1 <= n ? n - used - 1 : 0);
+}
+
+static int dir_match(struct hdir *d, const uint8_t *p, size_t n)
+{
+	int kind = 0;
+	int r = tt_http1_match_start(p, n, d->kind, &kind);
+	if (r > 0 && d->kind == K_UNKNOWN)
+		set_kind(d, kind);
+	return r;
+}
+
+static void start_parse(struct hdir *d)
+{
+	d->state = S_PARSE;
+	d->carry_len = 0;
+	dir_reset(d);
+}
+
+static void dir_feed(struct hdir *d, const uint8_t *p, size_t n)
+{
+	if (d->state == S_DONE || n == 0)
+		return;
+	if (d->state == S_PARSE) {
+		dir_parse(d, p, n);
+		return;
+	}
+	/* S_SCAN: find a line that starts a message. */
+	if (d->carry_len) {
+		uint8_t tmp[64];
+		size_t t = d->carry_len, add = n < sizeof(tmp) - t ? n : sizeof(tmp) - t;
+		memcpy(tmp, d->carry, t);
+		memcpy(tmp + t, p, add);
+		for (size_t j = 0; j < t; j++) {
+			if (j > 0 && tmp[j - 1] != '\n')
+				continue;
+			int r = dir_match(d, tmp + j, t + add - j);
+			if (r > 0) {
+				uint8_t c[32];
+				size_t cl = t - j;
+				memcpy(c, tmp + j, cl);
+				start_parse(d);
+				dir_parse(d, c, cl);
+				dir_feed(d, p, n);
+				return;
+			}
+			if (r < 0 && add == n && t + add - j <= sizeof(d->carry)) {
+				memmove(d->carry, tmp + j, t + add - j);
+				d->carry_len = t + add - j;
+				return;
+			}
+		}
+		d->at_line_start = d->carry[t - 1] == '\n';
+		d->carry_len = 0;
+	}
+	size_t i = 0;
+	if (!d->at_line_start) {
+		const uint8_t *nl = memchr(p, '\n', n);
+		if (!nl)
+			return;
+		i = (size_t)(nl - p) + 1;
+	}
+	while (i < n) {
+		int r = dir_match(d, p + i, n - i);
+		if (r > 0) {
+			start_parse(d);
+			dir_parse(d, p + i, n - i);
+			return;
+		}
+		if (r < 0 && n - i <= sizeof(d->carry)) {
+			memcpy(d->carry, p + i, n - i);
+			d->carry_len = n - i;
+			return;
+		}
+		const uint8_t *nl = memchr(p + i, '\n', n - i);
+		if (!nl) {
+			d->at_line_start = 0;
+			return;
+		}
+		i = (size_t)(nl - p) + 1;
+	}
+	d->at_line_start = 1;
+}
+
+/* len bytes that are missing (gap) or known only by count (sendfile). */
+static void dir_hole(struct hdir *d, uint64_t len, int gap)
+{
+	struct h1 *h = d->h;
+	if (d->state == S_DONE)
+		return;
+	if (d->state == S_PARSE && d->in_body && d->cur && len != TT_LEN_UNKNOWN) {
+		llhttp_t *p = &d->p;
+		int chunked = (p->flags & F_CHUNKED) != 0;
+		int clen = !chunked && (p->flags & F_CONTENT_LENGTH);
+		int eof = !chunked && !clen && d->kind == K_RESP && llhttp_message_needs_eof(p);
+		if (((chunked || clen) && p->content_length >= len) || eof) {
+			struct tt_msg *m = dir_msg(d);
+			struct tt_txn *t = d->cur;
+			if (gap) {
+				m->gap = 1;
+				t->flags |= TT_TXN_GAP;
+			}
+			d->filling = 1;
+			uint64_t left = len;
+			while (left && d->state == S_PARSE) {
+				size_t k = left < sizeof(zeros) ? (size_t)left : sizeof(zeros);
+				dir_parse(d, zeros, k);
+				left -= k;
+			}
+			d->filling = 0;
+			return;
+		}
+	}
+	/* The parser cannot step over this: the message is lost, resynchronise after it. */
+	int was_idle = d->cur == NULL;
+	(void)was_idle;
+	break_msg(d, 1);
+	if (d->kind == K_REQ) {
+		if (!h->barrier) {
+			h->barrier = 1;
+			h->barrier_pos = h->qn;
+		}
+	} else if (d->kind == K_RESP) {
+		/* Responses to requests sent before the gap may have been in it. */
+		for (size_t i = 0; i < h->qn; i++) {
+			struct tt_txn *t = h->q[i];
+			if (!t->resp.done && t->req.seen && t->req.ts_first <= d->ch->ts) {
+				t->resp.done = 1;
+				t->resp.gap = 1;
+				t->flags |= TT_TXN_GAP | (t->resp.seen ? 0 : TT_TXN_NO_RESPONSE);
+			}
+		}
+	}
+	flush_done(h);
+	if (d->state == S_PARSE)
+		dir_reset(d);
+	d->state = S_SCAN;
+	d->at_line_start = 1;
+	d->carry_len = 0;
+}
+
+/* --- session --------------------------------------------------------------------------------- */
+
+static void *http1_open(struct tt_proto_env *env, const struct tt_conn_info *ci)
+{
+	struct h1 *h = calloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
+	h->env = env;
+	h->ci = *ci;
+	for (int i = 0; i < 2; i++) {
+		struct hdir *d = &h->d[i];
+		d->h = h;
+		d->dir = i;
+		d->state = S_SCAN;
+		d->at_line_start = 1;
+		d->field.max = SBUF_FIELD_CAP;
+		d->value.max = SBUF_VALUE_CAP;
+		d->url.max = TT_TXN_MAX_TARGET;
+		d->status.max = SBUF_FIELD_CAP;
+	}
+	if (ci->role == TT_ROLE_CLIENT) {
+		h->d[TT_DIR_EGRESS].kind = K_REQ;
+		h->d[TT_DIR_INGRESS].kind = K_RESP;
+	} else if (ci->role == TT_ROLE_SERVER) {
+		h->d[TT_DIR_EGRESS].kind = K_RESP;
+		h->d[TT_DIR_INGRESS].kind = K_REQ;
+	}
+	return h;
+}
+
+static void http1_feed(void *sess, const struct tt_chunk *c)
+{
+	struct h1 *h = sess;
+	if (c->dir != TT_DIR_EGRESS && c->dir != TT_DIR_INGRESS)
+		return;
+	struct hdir *d = &h->d[c->dir];
+	d->ch = c;
+	if (c->gap || !c->data) {
+		dir_hole(d, c->len, c->gap || c->len == TT_LEN_UNKNOWN);
+	} else {
+		dir_feed(d, c->data, (size_t)c->len);
+	}
+	d->ch = NULL;
+}
+
+static void http1_close(void *sess, uint64_t ts, int evicted)
+{
+	struct h1 *h = sess;
+	if (!h)
+		return;
+	struct tt_chunk end = {.ts = ts};
+	for (int i = 0; i < 2; i++) {
+		struct hdir *d = &h->d[i];
+		d->ch = &end;
+		if (d->state == S_PARSE && d->cur) {
+			/* A body that runs to the end of the connection ends here. */
+			if (!evicted && d->in_body && llhttp_finish(&d->p) == HPE_OK && !d->cur) {
+				d->ch = NULL;
+				continue;
+			}
+			break_msg(d, 0);
+		}
+		d->ch = NULL;
+	}
+	for (size_t i = 0; i < h->qn; i++) {
+		struct tt_txn *t = h->q[i];
+		if (!t->req.done) {
+			t->req.done = 1;
+			t->flags |= TT_TXN_BROKEN;
+		}
+		if (!t->resp.done) {
+			t->resp.done = 1;
+			t->flags |= t->resp.seen ? TT_TXN_BROKEN : TT_TXN_NO_RESPONSE;
+		}
+		if (evicted)
+			t->flags |= TT_TXN_EVICTED;
+	}
+	flush_done(h);
+	for (int i = 0; i < 2; i++) {
+		free(h->d[i].field.s);
+		free(h->d[i].value.s);
+		free(h->d[i].url.s);
+		free(h->d[i].status.s);
+	}
+	free(h);
+}
+
+const struct tt_proto tt_http1_proto = {
+	.name = "http/1.1",
+	.detect = http1_detect,
+	.open = http1_open,
+	.feed = http1_feed,
+	.close = http1_close,
+};
