@@ -252,6 +252,8 @@ static void break_msg(struct hdir *d, int gap)
 	struct tt_msg *m = dir_msg(d);
 	m->done = 1;
 	d->cur->flags |= gap ? TT_TXN_GAP : TT_TXN_BROKEN;
+	if (d->kind == K_RESP && !d->cur->status && d->p.status_code)
+		d->cur->status = d->p.status_code; /* the status line was read */
 	if (gap)
 		m->gap = 1;
 	struct tt_txn *t = d->cur;
@@ -410,7 +412,9 @@ static int on_headers_complete(llhttp_t *p)
 		snprintf(v, sizeof(v), "HTTP/%u.%u", p->http_major, p->http_minor);
 		t->version = strdup(v);
 	}
-	if (t->op && strcmp(t->op, "HEAD") == 0)
+	/* No body, whatever Content-Length says (llhttp 8.1 would wait for one after a 304). */
+	if ((t->op && strcmp(t->op, "HEAD") == 0) || st == 204 || st == 304 ||
+	    (st >= 100 && st < 200 && st != 101))
 		return 1;
 	if (t->op && strcmp(t->op, "CONNECT") == 0 && st >= 200 && st < 300)
 		return 2;
