@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# tinytap-record filters keep only what they should: -p PID (with children), --port, -c COMM,
+# and command mode (-- CMD), each while unrelated traffic runs. Prints TAP lines.
+. "$(dirname "$0")/record_lib.sh"
+preflight
+
+no_data_from() { # dump desc pid...: no DATA/CONN record carries any of the pids
+	python3 - "$@" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+pids = {int(p) for p in sys.argv[3:]}
+bad = [r for r in recs if r["type"] in ("data", "conn") and r["pid"] in pids]
+print(("ok" if not bad else "not ok") + " - %s: nothing from other processes%s" % (
+    sys.argv[2], "" if not bad else " # %d records from %s" % (len(bad), sorted({r["pid"] for r in bad}))))
+PY
+}
+
+pids_of() { # sockio.json -> "client server"
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["client_pid"], d["server_pid"])' "$1"
+}
+
+noise_py() { # unix socketpair traffic from a python3 process, in the background (NOISE_PID)
+	python3 -c '
+import socket, time
+a, b = socket.socketpair()
+for _ in range(40):
+    a.sendall(b"noise" * 20); b.recv(100); time.sleep(0.02)
+' &
+	NOISE_PID=$!
+	PIDS+=("$NOISE_PID")
+}
+
+# 1. -p PID: a sockio started before the recorder (its server child is already running).
+f=$WORK/p.tinytap
+mkfifo "$WORK/go"
+exec 3<>"$WORK/go"
+timeout 30 "$SOCKIO" --wait-stdin <"$WORK/go" >"$WORK/p.json" &
+A=$!
+PIDS+=("$A")
+sleep 0.2
+if start_rec "$f" -p "$A"; then
+	timeout 30 "$SOCKIO" --no-big >"$WORK/noise1.json"
+	echo go >&3
+	wait "$A"
+	check "-p: sockio ran" test $? = 0
+	stop_rec INT
+	dump "$f"
+	check_sockio "$f.jsonl" "$WORK/p.json" --tag "-p"
+	no_data_from "$f.jsonl" "-p" $(pids_of "$WORK/noise1.json")
+else
+	notok "recorder starts with -p"
+fi
+exec 3>&-
+
+# 2. --port: one TCP port, while other TCP and unix traffic runs.
+f=$WORK/port.tinytap
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+if start_rec "$f" --port "$port"; then
+	timeout 30 "$SOCKIO" --no-big >"$WORK/noise2.json"
+	timeout 30 "$SOCKIO" --no-big --only tcp --port "$port" >"$WORK/port.json"
+	check "--port: sockio ran" test $? = 0
+	stop_rec INT
+	dump "$f"
+	check_sockio "$f.jsonl" "$WORK/port.json" --tag "--port"
+	no_data_from "$f.jsonl" "--port" $(pids_of "$WORK/noise2.json")
+	python3 - "$f.jsonl" "$port" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+port = int(sys.argv[2])
+bad = [r for r in recs if r["type"] == "conn" and port not in (r["local"]["port"], r["remote"]["port"])]
+print(("ok" if not bad else "not ok") + " - --port: every CONN has port %d" % port)
+PY
+else
+	notok "recorder starts with --port"
+fi
+
+# 3. -c COMM: only processes named sockio.
+f=$WORK/comm.tinytap
+if start_rec "$f" -c sockio; then
+	noise_py
+	timeout 30 "$SOCKIO" --no-big >"$WORK/comm.json"
+	check "-c: sockio ran" test $? = 0
+	wait "$NOISE_PID"
+	stop_rec INT
+	dump "$f"
+	check_sockio "$f.jsonl" "$WORK/comm.json" --tag "-c"
+	no_data_from "$f.jsonl" "-c" "$NOISE_PID"
+else
+	notok "recorder starts with -c"
+fi
+
+# 4. -- CMD: only the command and its children, while another sockio runs.
+f=$WORK/cmd.tinytap
+mkfifo "$WORK/go2"
+exec 4<>"$WORK/go2"
+timeout 30 "$SOCKIO" --no-big --wait-stdin <"$WORK/go2" >"$WORK/noise4.json" &
+B=$!
+PIDS+=("$B")
+timeout 60 "$REC" -q -o "$f" -- sh -c "echo go >&4; exec '$SOCKIO' --no-big" >"$WORK/cmd.json" 2>"$WORK/cmd.err"
+check "-- CMD: recorder exits 0" test $? = 0
+wait "$B"
+exec 4>&-
+dump "$f"
+check_sockio "$f.jsonl" "$WORK/cmd.json" --tag "-- CMD"
+no_data_from "$f.jsonl" "-- CMD" $(pids_of "$WORK/noise4.json")
+python3 - "$f.jsonl" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+end = [r for r in recs if r["type"] == "end"]
+print(("ok" if end and end[0]["exit_reason"] == 2 else "not ok") + " - -- CMD: END says the command exited")
+PY
