@@ -23,12 +23,14 @@
 struct tt_reader;
 
 /* name: used in messages ("session.tinytap", "<stdin>"). Reads and checks the file header;
- * NULL + errno on failure (EBADMSG: not a .tinytap file or unsupported major version; the message
- * is then in *errmsg if errmsg is non-NULL, a static or malloc'ed... see tt_reader_open_error). */
+ * NULL + errno on failure (EBADMSG: not a .tinytap file, truncated or corrupt header, or an
+ * unsupported major version; ENOMEM; EIO etc. from read). tt_reader_open_error() then says why.
+ * fd may be a pipe: nothing but tt_reader_seek_time() ever seeks, and only on regular files. */
 struct tt_reader *tt_reader_open_fd(int fd, const char *name);
 /* Reads from memory (fuzzing, tests); buf is borrowed for the reader's life. */
 struct tt_reader *tt_reader_open_mem(const void *buf, size_t len, const char *name);
-/* Why the last tt_reader_open_* of this thread returned NULL (one line, no newline). */
+/* Why the last tt_reader_open_* of this thread returned NULL (one line, no newline; a thread-local
+ * buffer valid until the next open in this thread). */
 const char *tt_reader_open_error(void);
 
 const struct tt_file_info *tt_reader_info(const struct tt_reader *r);
@@ -42,8 +44,10 @@ int tt_reader_next(struct tt_reader *r, struct tt_record *rec);
 const char *tt_reader_errmsg(const struct tt_reader *r);
 
 /* Positions the reader at the first block that may hold records at or after ts_ns (boot clock),
- * using the trailing index when the input is seekable and has one, else by skipping blocks whose
- * last timestamp is earlier. Returns 0 or -errno. */
+ * using the trailing index when the input is seekable and has one (then it can also go backwards),
+ * else by skipping forward over whole blocks whose last timestamp is earlier, without
+ * decompressing them. Records before ts_ns in the chosen block are still returned: filter them.
+ * The rest of the current block is dropped. Returns 0 or -errno. */
 int tt_reader_seek_time(struct tt_reader *r, uint64_t ts_ns);
 
 /* Counters for summaries. */
