@@ -596,6 +596,9 @@ static void dir_feed(struct hdir *d, const uint8_t *p, size_t n)
 		d->carry_len = 0;
 	}
 	size_t i = 0;
+	/* A message usually starts with a new read or write call: a chunk start is a candidate too. */
+	if (!d->carry_len && d->ch && d->ch->data == p)
+		d->at_line_start = 1;
 	if (!d->at_line_start) {
 		const uint8_t *nl = memchr(p, '\n', n);
 		if (!nl)

@@ -1,0 +1,295 @@
+// SPDX-License-Identifier: MIT
+/* Stream reassembly (analyze/streams.c) and record ordering (analyze/engine.c) on hand-built
+ * DATA records. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/engine.h"
+#include "analyze/streams.h"
+
+#define MAXT 32
+
+struct sink {
+	struct tt_txn *t[MAXT];
+	int n;
+};
+
+static void emit(void *ctx, struct tt_txn *t)
+{
+	struct sink *s = ctx;
+	cr_assert(s->n < MAXT);
+	s->t[s->n++] = t;
+}
+
+static void sink_free(struct sink *s)
+{
+	for (int i = 0; i < s->n; i++)
+		tt_txn_free(s->t[i]);
+	s->n = 0;
+}
+
+struct fx {
+	struct sink sink;
+	struct tt_proto_env env;
+	struct tt_streams *s;
+	uint64_t ts;
+};
+
+static void fx_init(struct fx *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->env.ctx = &f->sink;
+	f->env.emit = emit;
+	f->env.body_cap = 65536;
+	f->s = tt_streams_new(&f->env, 0);
+	cr_assert_not_null(f->s);
+}
+
+static void fx_fini(struct fx *f)
+{
+	tt_streams_finish(f->s, ++f->ts);
+	tt_streams_free(f->s);
+	sink_free(&f->sink);
+}
+
+static void conn(struct fx *f, uint64_t sock, int role)
+{
+	struct tt_rec_conn c = {.ts_ns = ++f->ts, .sock_id = sock, .pid = 1, .role = (uint8_t)role,
+				.origin = role == TT_ROLE_CLIENT ? TT_ORIGIN_CONNECT : TT_ORIGIN_ACCEPT};
+	c.local.family = c.remote.family = TT_AF_INET;
+	c.local.port = 40000;
+	c.remote.port = 80;
+	tt_streams_conn(f->s, &c);
+}
+
+/* One DATA record: bytes [off, off+cap) of a call of call_bytes. */
+static void seg(struct fx *f, uint64_t sock, int dir, uint64_t ts, uint64_t call_bytes, uint64_t off,
+		const char *p, uint32_t cap, uint16_t flags)
+{
+	struct tt_rec_data d = {.ts_ns = ts, .sock_id = sock, .pid = 1, .tid = 1, .dir = (uint8_t)dir,
+				.flags = flags, .call_bytes = call_bytes, .seg_off = off,
+				.cap_len = cap};
+	tt_streams_data(f->s, &d, (const uint8_t *)p);
+}
+
+static void call(struct fx *f, uint64_t sock, int dir, const char *p)
+{
+	uint32_t n = (uint32_t)strlen(p);
+	seg(f, sock, dir, ++f->ts, n, 0, p, n, 0);
+}
+
+static const char req[] = "GET /a HTTP/1.1\r\nHost: h\r\n\r\n";
+static const char resp[] = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789";
+
+Test(streams, plain_exchange)
+{
+	struct fx f;
+	fx_init(&f);
+	conn(&f, 5, TT_ROLE_CLIENT);
+	call(&f, 5, TT_DIR_EGRESS, req);
+	call(&f, 5, TT_DIR_INGRESS, resp);
+	cr_assert_eq(f.sink.n, 1);
+	cr_assert(tt_txn_complete(f.sink.t[0]));
+	cr_assert_eq(f.sink.t[0]->remote.port, 80);
+	fx_fini(&f);
+}
+
+Test(streams, segments_of_one_call)
+{
+	struct fx f;
+	fx_init(&f);
+	conn(&f, 5, TT_ROLE_CLIENT);
+	call(&f, 5, TT_DIR_EGRESS, req);
+	uint32_t n = (uint32_t)strlen(resp);
+	uint64_t ts = ++f.ts;
+	/* one recv of n bytes delivered as three records */
+	seg(&f, 5, TT_DIR_INGRESS, ts, n, 0, resp, 10, 0);
+	seg(&f, 5, TT_DIR_INGRESS, ts, n, 10, resp + 10, 20, 0);
+	seg(&f, 5, TT_DIR_INGRESS, ts, n, 30, resp + 30, n - 30, 0);
+	cr_assert_eq(f.sink.n, 1);
+	cr_assert(tt_txn_complete(f.sink.t[0]));
+	cr_assert_eq(memcmp(f.sink.t[0]->resp.body, "0123456789", 10), 0);
+	fx_fini(&f);
+}
+
+Test(streams, truncated_call_is_a_gap_that_keeps_sync)
+{
+	struct fx f;
+	fx_init(&f);
+	conn(&f, 5, TT_ROLE_CLIENT);
+	call(&f, 5, TT_DIR_EGRESS, req);
+	uint32_t n = (uint32_t)strlen(resp);
+	/* snaplen cut the call 4 bytes into the body: 6 body bytes missing */
+	seg(&f, 5, TT_DIR_INGRESS, ++f.ts, n, 0, resp, n - 6, TT_DATA_TRUNCATED);
+	call(&f, 5, TT_DIR_EGRESS, req);
+	call(&f, 5, TT_DIR_INGRESS, resp);
+	cr_assert_eq(f.sink.n, 2);
+	cr_assert_not(tt_txn_complete(f.sink.t[0]));
+	cr_assert_eq(f.sink.t[0]->resp.body_bytes, 10);
+	cr_assert(tt_txn_complete(f.sink.t[1]));
+	struct tt_streams_stats st;
+	tt_streams_get_stats(f.s, &st);
+	cr_assert_eq(st.gap_bytes, 6);
+	fx_fini(&f);
+}
+
+Test(streams, missing_segment_is_a_gap)
+{
+	struct fx f;
+	fx_init(&f);
+	conn(&f, 5, TT_ROLE_CLIENT);
+	call(&f, 5, TT_DIR_EGRESS, req);
+	uint32_t n = (uint32_t)strlen(resp);
+	uint64_t ts = ++f.ts;
+	seg(&f, 5, TT_DIR_INGRESS, ts, n, 0, resp, n - 8, 0);
+	/* the segment [n-8, n-4) never arrives */
+	seg(&f, 5, TT_DIR_INGRESS, ts, n, n - 4, resp + n - 4, 4, 0);
+	call(&f, 5, TT_DIR_EGRESS, req);
+	call(&f, 5, TT_DIR_INGRESS, resp);
+	cr_assert_eq(f.sink.n, 2);
+	cr_assert(f.sink.t[0]->flags & TT_TXN_GAP);
+	cr_assert(tt_txn_complete(f.sink.t[1]));
+	fx_fini(&f);
+}
+
+Test(streams, dropped_payload_is_a_gap)
+{
+	struct fx f;
+	fx_init(&f);
+	conn(&f, 5, TT_ROLE_SERVER);
+	call(&f, 5, TT_DIR_INGRESS, req);
+	call(&f, 5, TT_DIR_EGRESS, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n");
+	seg(&f, 5, TT_DIR_EGRESS, ++f.ts, 100, 0, NULL, 0, TT_DATA_DROPPED);
+	call(&f, 5, TT_DIR_INGRESS, req);
+	call(&f, 5, TT_DIR_EGRESS, resp);
+	cr_assert_eq(f.sink.n, 2);
+	cr_assert(f.sink.t[0]->flags & TT_TXN_GAP);
+	cr_assert_eq(f.sink.t[0]->resp.body_bytes, 100);
+	cr_assert(tt_txn_complete(f.sink.t[1]));
+	cr_assert_eq(f.sink.t[1]->side, TT_SIDE_SERVER);
+	fx_fini(&f);
+}
+
+Test(streams, peek_is_not_counted_twice)
+{
+	struct fx f;
+	fx_init(&f);
+	conn(&f, 5, TT_ROLE_SERVER);
+	uint32_t n = (uint32_t)strlen(req);
+	seg(&f, 5, TT_DIR_INGRESS, ++f.ts, n, 0, req, n, TT_DATA_PEEK);
+	call(&f, 5, TT_DIR_INGRESS, req);
+	call(&f, 5, TT_DIR_EGRESS, resp);
+	cr_assert_eq(f.sink.n, 1);
+	cr_assert(tt_txn_complete(f.sink.t[0]));
+	fx_fini(&f);
+}
+
+Test(streams, sendfile_bytes_are_body)
+{
+	struct fx f;
+	fx_init(&f);
+	conn(&f, 5, TT_ROLE_SERVER);
+	call(&f, 5, TT_DIR_INGRESS, req);
+	call(&f, 5, TT_DIR_EGRESS, "HTTP/1.1 200 OK\r\nContent-Length: 70000\r\n\r\n");
+	seg(&f, 5, TT_DIR_EGRESS, ++f.ts, 70000, 0, NULL, 0, TT_DATA_NO_PAYLOAD);
+	cr_assert_eq(f.sink.n, 1);
+	cr_assert(tt_txn_complete(f.sink.t[0]));
+	cr_assert_eq(f.sink.t[0]->resp.body_bytes, 70000);
+	fx_fini(&f);
+}
+
+Test(streams, loss_never_mispairs)
+{
+	struct fx f;
+	fx_init(&f);
+	conn(&f, 5, TT_ROLE_CLIENT);
+	call(&f, 5, TT_DIR_EGRESS, req);
+	call(&f, 5, TT_DIR_INGRESS, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234");
+	tt_streams_loss(f.s, ++f.ts);
+	call(&f, 5, TT_DIR_INGRESS, "56789");
+	call(&f, 5, TT_DIR_EGRESS, req);
+	call(&f, 5, TT_DIR_INGRESS, resp);
+	cr_assert_eq(f.sink.n, 2);
+	cr_assert_not(tt_txn_complete(f.sink.t[0]));
+	cr_assert(tt_txn_complete(f.sink.t[1]));
+	fx_fini(&f);
+}
+
+Test(streams, close_finishes_after_grace)
+{
+	struct fx f;
+	fx_init(&f);
+	conn(&f, 5, TT_ROLE_CLIENT);
+	call(&f, 5, TT_DIR_EGRESS, "GET /old HTTP/1.0\r\n\r\n");
+	call(&f, 5, TT_DIR_INGRESS, "HTTP/1.0 200 OK\r\n\r\nuntil close");
+	struct tt_rec_close c = {.ts_ns = ++f.ts, .sock_id = 5};
+	tt_streams_close(f.s, &c);
+	cr_assert_eq(f.sink.n, 0);
+	tt_streams_tick(f.s, c.ts_ns + TT_STREAMS_CLOSE_GRACE_NS);
+	cr_assert_eq(f.sink.n, 1);
+	cr_assert(tt_txn_complete(f.sink.t[0]));
+	cr_assert_eq(f.sink.t[0]->resp.body_bytes, 11);
+	fx_fini(&f);
+}
+
+Test(streams, not_http_is_ignored)
+{
+	struct fx f;
+	fx_init(&f);
+	for (int i = 0; i < 20; i++)
+		call(&f, 9, TT_DIR_EGRESS, "\x16\x03\x01 tls hello, not http");
+	call(&f, 9, TT_DIR_EGRESS, req);
+	fx_fini(&f);
+	struct tt_streams_stats st;
+	(void)st;
+}
+
+/* --- engine: ordering ------------------------------------------------------------------------ */
+
+static void eng_out(void *ctx, struct tt_txn *t)
+{
+	emit(ctx, t);
+}
+
+static struct tt_record data_rec(uint64_t ts, uint64_t sock, int dir, const char *p)
+{
+	struct tt_record r = {.type = TT_REC_DATA};
+	r.u.data = (struct tt_rec_data){.ts_ns = ts, .sock_id = sock, .pid = 42, .tid = 42,
+					.dir = (uint8_t)dir, .call_bytes = strlen(p),
+					.cap_len = (uint32_t)strlen(p)};
+	r.payload = (const uint8_t *)p;
+	return r;
+}
+
+Test(engine, reorders_records_and_orders_output_by_first_byte)
+{
+	struct sink s = {0};
+	struct tt_engine_opts o = {0};
+	struct tt_engine *e = tt_engine_new(&o, eng_out, &s);
+	cr_assert_not_null(e);
+	struct tt_record p = {.type = TT_REC_PROCESS};
+	p.u.process.ts_ns = 1;
+	p.u.process.pid = 42;
+	strcpy(p.u.process.comm, "curl");
+	tt_engine_add(e, &p);
+	/* conn 1 starts first but finishes last; records of conn 2 arrive out of time order */
+	struct tt_record r[] = {
+		data_rec(1000, 1, TT_DIR_EGRESS, "GET /first HTTP/1.1\r\n\r\n"),
+		data_rec(3000, 2, TT_DIR_INGRESS, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+		data_rec(2000, 2, TT_DIR_EGRESS, "GET /second HTTP/1.1\r\n\r\n"),
+		data_rec(9000, 1, TT_DIR_INGRESS, "HTTP/1.1 404 No\r\nContent-Length: 0\r\n\r\n"),
+	};
+	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		cr_assert_eq(tt_engine_add(e, &r[i]), 0);
+	tt_engine_finish(e);
+	cr_assert_eq(s.n, 2);
+	cr_assert_str_eq(s.t[0]->target, "/first");
+	cr_assert_str_eq(s.t[1]->target, "/second");
+	cr_assert(tt_txn_complete(s.t[1]), "second: flags %#x", s.t[1]->flags);
+	cr_assert_str_eq(s.t[0]->comm, "curl");
+	cr_assert_eq(tt_txn_duration_ns(s.t[0]), 8000);
+	tt_engine_free(e);
+	sink_free(&s);
+}
