@@ -420,10 +420,10 @@ static int check_records(struct tt_reader *r, uint64_t off, const struct blk_hdr
 	uint32_t count = 0;
 
 	while (pos < h->raw_len) {
+		/* raw_len and every frame are multiples of 8, so a record header always fits */
 		size_t left = h->raw_len - pos;
 		uint32_t type = tt_get32(r->blk + pos), len = tt_get32(r->blk + pos + 4);
-		if (left < TT_WIRE_REC_HDR || type == 0 ||
-		    tt_wire_pad8(len) > left - TT_WIRE_REC_HDR)
+		if (type == 0 || tt_wire_pad8(len) > left - TT_WIRE_REC_HDR)
 			return bad(r, off, h->seq,
 				   "record %" PRIu32 " at block byte %zu: expected type != 0 and body "
 				   "<= %zu bytes, found type %" PRIu32 " body %" PRIu32,

@@ -1151,3 +1151,41 @@ Test(format, bad_arguments)
 	tt_reader_free(NULL);
 	close(fd);
 }
+
+Test(format, real_recordings_read_clean)
+{
+	/* recordings committed by the recorder's tests (run from the repository root) */
+	static const char *const files[] = { "testdata/http-python.tinytap",
+					     "testdata/http-nginx.tinytap" };
+	int found = 0;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		int fd = open(files[i], O_RDONLY);
+		if (fd < 0)
+			continue;
+		found++;
+		struct tt_reader *r = tt_reader_open_fd(fd, files[i]);
+		cr_assert_not_null(r, "%s", tt_reader_open_error());
+		cr_assert_eq(tt_reader_info(r)->version_major, 1);
+		struct tt_record rec;
+		struct tt_reader_stats st;
+		int ret;
+		uint64_t data = 0;
+		while ((ret = tt_reader_next(r, &rec)) == 1) {
+			cr_assert(rec.type >= 1 && rec.type <= TT_REC_TYPE_MAX);
+			if (rec.type == TT_REC_DATA) {
+				data++;
+				cr_assert(rec.u.data.cap_len <= rec.u.data.call_bytes ||
+					  (rec.u.data.flags & TT_DATA_NO_PAYLOAD));
+			}
+		}
+		cr_assert_eq(ret, 0, "%s", tt_reader_errmsg(r));
+		tt_reader_get_stats(r, &st);
+		cr_assert(st.has_end, "%s: clean recording ends with END", files[i]);
+		cr_assert(data > 0);
+		tt_reader_free(r);
+		close(fd);
+	}
+	if (!found)
+		cr_skip_test("no recordings in testdata/ (not run from the repository root?)");
+}
