@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -1188,4 +1189,78 @@ Test(format, real_recordings_read_clean)
 	}
 	if (!found)
 		cr_skip_test("no recordings in testdata/ (not run from the repository root?)");
+}
+
+static volatile sig_atomic_t alarms;
+static void on_alarm(int sig)
+{
+	(void)sig;
+	alarms++;
+}
+
+/* Incompressible payload for record i. */
+static void noise(uint64_t i, uint8_t *p, size_t n)
+{
+	uint64_t x = i * 0x9E3779B97F4A7C15ull + 1;
+	for (size_t k = 0; k < n; k++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		p[k] = (uint8_t)x;
+	}
+}
+
+Test(format, writer_survives_eintr_and_short_writes, .timeout = 60)
+{
+	/* A slow pipe reader and a 1 ms interval timer without SA_RESTART: the writer's write()
+	 * calls (of ~1 MiB incompressible blocks into a 64 KiB pipe) return EINTR or short counts,
+	 * and the stream must still be byte-exact. */
+	const uint64_t n = 2000;
+	const uint32_t plen = 4096;
+	struct tt_writer_opts o = { .block_bytes = 1024 * 1024 };
+	static uint8_t pl[4096], want[4096];
+	int p[2];
+
+	cr_assert_eq(pipe(p), 0);
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		close(p[1]);
+		struct tt_reader *r = tt_reader_open_fd(p[0], "slow");
+		struct tt_record rec;
+		uint64_t i = 0;
+		int ret;
+		if (!r)
+			_exit(2);
+		while ((ret = tt_reader_next(r, &rec)) == 1) {
+			noise(i, want, plen);
+			if (rec.type != TT_REC_DATA || rec.u.data.ts_ns != i ||
+			    rec.u.data.cap_len != plen || memcmp(rec.payload, want, plen))
+				_exit(3);
+			if (++i % 100 == 0)
+				usleep(1000);
+		}
+		_exit(ret == 0 && i == n ? 0 : 4);
+	}
+	close(p[0]);
+	struct sigaction sa = { .sa_handler = on_alarm }; /* no SA_RESTART */
+	sigaction(SIGALRM, &sa, NULL);
+	struct itimerval it = { { 0, 1000 }, { 0, 1000 } };
+	cr_assert_eq(setitimer(ITIMER_REAL, &it, NULL), 0);
+	struct tt_file_info fi = test_info();
+	struct tt_writer *w = tt_writer_open(p[1], &fi, &o);
+	cr_assert_not_null(w);
+	for (uint64_t i = 0; i < n; i++) {
+		struct tt_rec_data d = { .ts_ns = i, .cap_len = plen, .call_bytes = plen };
+		noise(i, pl, plen);
+		cr_assert_eq(tt_writer_add_data(w, &d, pl), 0);
+	}
+	cr_assert_eq(tt_writer_close(w), 0);
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	setitimer(ITIMER_REAL, &off, NULL);
+	close(p[1]);
+	int status;
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "reader status %d", status);
+	cr_assert(alarms > 0, "the timer never fired");
 }
