@@ -23,6 +23,7 @@
  *      "truncated","has_end","errors"}
  * Errors go to stderr, one line each ("ttdump: " + the reader's message); reading continues
  * after each, so everything recoverable is printed.
+ * If the file header cannot be read, stdout stays empty and the one error line says why.
  * Exit status: 0 = no error, 1 = the file could not be opened or had errors, 2 = usage.
  */
 #include <arpa/inet.h>

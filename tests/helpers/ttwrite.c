@@ -11,8 +11,10 @@
  *
  * Record i (0-based) is deterministic: every 10th is a CONN, the rest DATA with ts_ns = 1000 + i,
  * sock_id = i / 10, payload bytes (i + k) & 0xff; the last record is END (unless -E) with the
- * totals. Prints one line to stdout at the end: "records=N blocks=B file_bytes=F err=E" where E is
- * the first error ("0" or strerror text). Exit status: 0 ok, 1 write error, 2 usage.
+ * totals. Prints one line to stderr at the end (stdout may be the file): "records=N blocks=B
+ * file_bytes=F err=E", the writer's counts before close (blocks = blocks completely written when
+ * an error happened) and E the first error ("0" or strerror text).
+ * Exit status: 0 ok, 1 write error, 2 usage.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -98,7 +100,7 @@ int main(int argc, char **argv)
 	if (!err)
 		err = cerr;
 	/* stats as of the last successful block: close may have written more */
-	printf("records=%" PRIu64 " blocks=%" PRIu64 " file_bytes=%" PRIu64 " err=%s\n",
+	fprintf(stderr, "records=%" PRIu64 " blocks=%" PRIu64 " file_bytes=%" PRIu64 " err=%s\n",
 	       st.records, st.blocks, st.file_bytes, err ? strerror(-err) : "0");
 	if (fd != 1)
 		close(fd);
