@@ -373,3 +373,20 @@ Test(http1, detect)
 	cr_assert_eq(tt_http1_proto.detect((const uint8_t *)"xyz\r\nPOST /a HTTP/1.1\r\n", 23), 1);
 	cr_assert_eq(tt_http1_proto.detect((const uint8_t *)"GETX / HTTP/1.1", 15), 0);
 }
+
+Test(http1, unknown_gap_both_directions)
+{
+	struct h h;
+	h_open(&h, TT_ROLE_CLIENT);
+	h_str(&h, REQ, "GET /lost HTTP/1.1\r\n\r\n");
+	h_str(&h, RESP, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234");
+	h_hole(&h, REQ, TT_LEN_UNKNOWN, 1);
+	h_hole(&h, RESP, TT_LEN_UNKNOWN, 1);
+	h_str(&h, RESP, "56789");
+	h_str(&h, REQ, "GET /after HTTP/1.1\r\n\r\n");
+	h_str(&h, RESP, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+	cr_assert_eq(h.sink.n, 2);
+	check(h.sink.t[0], "GET", "/lost", 200, 5, 0);
+	check(h.sink.t[1], "GET", "/after", 200, 2, 1);
+	h_free(&h);
+}
