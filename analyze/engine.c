@@ -11,6 +11,7 @@
 #define HOLD_MAX_TXNS 4096
 #define PROC_BUCKETS 4096
 #define PROC_MAX 262144
+#define LOSS_REASON_INPUT 0xfffffffeu /* internal: records missing from the input */
 
 struct rent {
 	uint64_t ts, seq;
@@ -303,7 +304,7 @@ static void process(struct tt_engine *e, const struct tt_record *r, uint64_t ts)
 	case TT_REC_LOSS:
 		e->st.lost_events += r->u.loss.events;
 		e->st.lost_bytes += r->u.loss.bytes;
-		if (r->u.loss.events)
+		if (r->u.loss.events || r->u.loss.reason == LOSS_REASON_INPUT)
 			tt_streams_loss(e->streams, ts);
 		break;
 	case TT_REC_CLOCK_SYNC:
@@ -374,6 +375,18 @@ int tt_engine_add(struct tt_engine *e, const struct tt_record *rec)
 		e->max_ts = ts;
 	drain(e, 0);
 	return 0;
+}
+
+void tt_engine_input_gap(struct tt_engine *e)
+{
+	/* after everything already read: the largest ts seen, and the next sequence number */
+	if (!e->st.have_ts)
+		return; /* no stream open yet */
+	struct tt_record r = {.type = TT_REC_LOSS};
+	r.u.loss.ts_ns = e->max_ts;
+	r.u.loss.reason = LOSS_REASON_INPUT;
+	tt_engine_add(e, &r);
+	e->st.records--;
 }
 
 void tt_engine_finish(struct tt_engine *e)

@@ -49,6 +49,9 @@ struct tt_engine *tt_engine_new(const struct tt_engine_opts *o, tt_engine_out_fn
 void tt_engine_set_info(struct tt_engine *e, const struct tt_file_info *fi);
 /* Takes one record (copied). 0 or -ENOMEM. */
 int tt_engine_add(struct tt_engine *e, const struct tt_record *rec);
+/* Records are missing from the input here (a corrupt block was skipped): every open stream gets
+ * a gap of unknown size after the records already given. */
+void tt_engine_input_gap(struct tt_engine *e);
 /* End of input: drains everything, ends every connection, outputs every transaction. */
 void tt_engine_finish(struct tt_engine *e);
 /* Wall-clock ns (CLOCK_REALTIME) of a boot-clock ns. */

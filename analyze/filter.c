@@ -299,7 +299,7 @@ static int cond_match(const struct cond *c, const struct tt_txn *t)
 				return 1;
 		}
 		if (t->status) {
-			snprintf(line, sizeof(line), "%s %d %s", t->version ? t->version : "HTTP/1.1",
+			snprintf(line, sizeof(line), "%s %d %s", t->resp_version ? t->resp_version : "HTTP/1.1",
 				 t->status, t->status_text ? t->status_text : "");
 			if (re_str(&c->re, line))
 				return 1;

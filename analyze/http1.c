@@ -407,11 +407,10 @@ static int on_headers_complete(llhttp_t *p)
 	t->status = st;
 	free(t->status_text);
 	t->status_text = sb_dup(&d->status);
-	if (!t->version) {
-		char v[16];
-		snprintf(v, sizeof(v), "HTTP/%u.%u", p->http_major, p->http_minor);
-		t->version = strdup(v);
-	}
+	char v[16];
+	snprintf(v, sizeof(v), "HTTP/%u.%u", p->http_major, p->http_minor);
+	free(t->resp_version);
+	t->resp_version = strdup(v);
 	/* No body, whatever Content-Length says (llhttp 8.1 would wait for one after a 304). */
 	if ((t->op && strcmp(t->op, "HEAD") == 0) || st == 204 || st == 304 ||
 	    (st >= 100 && st < 200 && st != 101))
@@ -445,6 +444,8 @@ static int on_message_complete(llhttp_t *p)
 		/* Interim response: the final one follows for the same request. */
 		t->interim_status = t->status;
 		t->status = 0;
+		free(t->resp_version);
+		t->resp_version = NULL;
 		free(t->status_text);
 		t->status_text = NULL;
 		tt_msg_clear(m);

@@ -485,7 +485,7 @@ void tt_output_txn(FILE *f, const struct tt_output_opts *o, const struct tt_txn 
 	if (t->interim_status)
 		fprintf(f, "  < (interim %d)\n", t->interim_status);
 	if (t->resp.seen) {
-		fprintf(f, "  < %s %d ", t->version ? t->version : "HTTP/1.1", t->status);
+		fprintf(f, "  < %s %d ", t->resp_version ? t->resp_version : "HTTP/1.1", t->status);
 		puts_safe(f, t->status_text);
 		fputc('\n', f);
 		print_headers(f, &t->resp, "  < ");

@@ -336,9 +336,12 @@ static void summary(struct run *r, struct tt_reader *rd, int errors)
 		tt_output_time(b, sizeof(b), tt_engine_wall_ns(r->eng, st.last_ts), opts.utc, 0);
 		tt_output_duration(d, sizeof(d), st.last_ts - st.first_ts);
 	}
-	fprintf(stderr, PROG ": %" PRIu64 " of %" PRIu64 " transactions shown, %s-%s (%s), %" PRIu64
-			" events lost",
-		r->shown, st.txns, a, b, d, st.lost_events);
+	fprintf(stderr, PROG ": %" PRIu64 " of %" PRIu64 " transactions shown", r->shown, st.txns);
+	if (st.have_ts)
+		fprintf(stderr, ", %s-%s (%s)", a, b, d);
+	else
+		fprintf(stderr, ", no records");
+	fprintf(stderr, ", %" PRIu64 " events lost", st.lost_events);
 	if (st.dropped_records)
 		fprintf(stderr, ", %" PRIu64 " payloads dropped", st.dropped_records);
 	if (st.streams.gap_bytes)
@@ -441,6 +444,7 @@ int tt_show_main(int argc, char **argv)
 				break;
 			fprintf(stderr, PROG ": %s\n", tt_reader_errmsg(rd));
 			errors++;
+			tt_engine_input_gap(run.eng);
 			if (rc != -EBADMSG || ++consecutive > MAX_CONSECUTIVE_ERRORS)
 				break;
 			continue;

@@ -32,6 +32,7 @@ void tt_txn_free(struct tt_txn *t)
 	free(t->target);
 	free(t->authority);
 	free(t->version);
+	free(t->resp_version);
 	free(t->status_text);
 	free(t);
 }

@@ -73,7 +73,8 @@ struct tt_txn {
 	char *op;		/* owned: method / command, or NULL */
 	char *target;		/* owned: path / query / key, or NULL */
 	char *authority;	/* owned: Host, or NULL */
-	char *version;		/* owned: "HTTP/1.1", or NULL */
+	char *version;		/* owned: request's "HTTP/1.1", or NULL */
+	char *resp_version;	/* owned: response's "HTTP/1.1", or NULL */
 	int status;		/* response status, 0 = none */
 	char *status_text;	/* owned, or NULL */
 	int interim_status;	/* last 1xx before the final response, 0 = none */
