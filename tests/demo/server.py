@@ -14,6 +14,9 @@ import time
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive
     server_version = "tinytap-demo/1.0"
+    # Buffer each response into one write: unbuffered headers-then-body writes meet Nagle and
+    # delayed ACKs, and every client-side latency would read ~40 ms.
+    wbufsize = 1 << 16
 
     def log_message(self, fmt, *args):  # quiet: the demo shows tinytap's view, not ours
         pass
@@ -29,17 +32,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def do_GET(self):
-        if self.path == "/":
+        path = self.path.split("?", 1)[0]
+        if path == "/":
             self.send_body(200, b"<html><body><h1>tinytap demo</h1></body></html>\n", "text/html")
-        elif self.path == "/api/users":
+        elif path == "/api/users":
             users = [{"id": 1, "name": "ada"}, {"id": 2, "name": "linus"}]
             self.send_body(200, json.dumps(users).encode() + b"\n")
-        elif self.path == "/api/slow":
+        elif path == "/api/slow":
             time.sleep(0.12)
             self.send_body(200, b'{"slow":true}\n')
-        elif self.path == "/api/error":
+        elif path == "/api/error":
             self.send_body(500, b'{"error":"database unavailable"}\n')
-        elif self.path == "/chunked":
+        elif path == "/chunked":
             self.send_response(200)
             self.send_header("Content-Type", "text/plain")
             self.send_header("Transfer-Encoding", "chunked")
@@ -47,7 +51,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             for part in (b"first chunk\n", b"second chunk\n", b"last chunk\n"):
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
             self.wfile.write(b"0\r\n\r\n")
-        elif self.path == "/gzip":
+        elif path == "/gzip":
             body = gzip.compress(b"this body was gzip-compressed on the wire\n" * 4, mtime=0)
             self.send_body(200, body, "text/plain", [("Content-Encoding", "gzip")])
         else:
