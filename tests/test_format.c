@@ -1264,3 +1264,84 @@ Test(format, writer_survives_eintr_and_short_writes, .timeout = 60)
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "reader status %d", status);
 	cr_assert(alarms > 0, "the timer never fired");
 }
+
+Test(format, on_disk_layout_matches_format_md)
+{
+	/* The byte positions FORMAT.md documents, checked on a file with one CLOSE record. */
+	struct tt_file_info fi;
+	struct tt_rec_close c = { .ts_ns = 1000, .sock_id = 7, .pid = 1, .tid = 2, .fd = 3 };
+	int fd = tmp_fd();
+
+	memset(&fi, 0, sizeof(fi));
+	strcpy(fi.hostname, "h");
+	fi.snaplen = 65536;
+	fi.start_wall_ns = -5;
+	fi.start_boot_ns = 1000;
+	struct tt_writer *w = tt_writer_open(fd, &fi, NULL);
+	cr_assert_eq(tt_writer_add(w, TT_REC_CLOSE, &c, sizeof(c), NULL, 0), 0);
+	cr_assert_eq(tt_writer_close(w), 0);
+	struct dbuf b = slurp(fd);
+	const uint8_t *p = b.p;
+
+	/* file header: 40 fixed + TLVs 1 "h", 2 "", 3 "", 4 "" + END + crc */
+	uint32_t s = tt_get32(p + 4);
+	cr_assert_eq(tt_get32(p), 0x184D2A50u);
+	cr_assert_eq(s, 40 + 5 + 4 + 4 + 4 + 4 + 4);
+	cr_assert_eq(memcmp(p + 8, "TTAP", 4), 0);
+	cr_assert_eq(tt_get16(p + 12), 1);
+	cr_assert_eq(tt_get16(p + 14), 0);
+	cr_assert_eq(memcmp(p + 16, "\x04\x03\x02\x01", 4), 0);
+	cr_assert_eq(tt_get32(p + 20), 40);
+	cr_assert_eq(tt_get32(p + 24), 65536);
+	cr_assert_eq(tt_get32(p + 28), 0);
+	cr_assert_eq((int64_t)tt_get64(p + 32), -5);
+	cr_assert_eq(tt_get64(p + 40), 1000);
+	cr_assert_eq(memcmp(p + 48, "\x01\x00\x01\x00h\x02\x00\x00\x00\x03\x00\x00\x00\x04\x00\x00\x00"
+				    "\x00\x00\x00\x00", 21), 0);
+	cr_assert_eq(tt_get32(p + 8 + s - 4), tt_wire_crc32(p + 8, s - 4));
+	/* block header */
+	const uint8_t *h = p + 8 + s;
+	size_t hoff = 8 + s;
+	cr_assert_eq(tt_get32(h), 0x184D2A51u);
+	cr_assert_eq(tt_get32(h + 4), 48);
+	cr_assert_eq(memcmp(h + 8, "TTBK", 4), 0);
+	uint32_t comp = tt_get32(h + 12);
+	cr_assert_eq(tt_get64(h + 16), 0, "seq");
+	cr_assert_eq(tt_get32(h + 24), 8 + 32, "raw_len");
+	cr_assert_eq(tt_get32(h + 28), 1, "records");
+	cr_assert_eq(tt_get64(h + 32), 1000, "first_ts");
+	cr_assert_eq(tt_get64(h + 40), 1000, "last_ts");
+	cr_assert_eq(tt_get32(h + 48), 0, "flags");
+	cr_assert_eq(tt_get32(h + 52), tt_wire_crc32(h + 8, 44));
+	/* zstd frame with checksum flag and content size, decoding to the record frame */
+	const uint8_t *z = h + 56;
+	cr_assert_eq(tt_get32(z), 0xFD2FB528u);
+	cr_assert(z[4] & 0x04, "checksum flag");
+	cr_assert_eq(ZSTD_getFrameContentSize(z, comp), 40);
+	uint8_t raw[40];
+	cr_assert_eq(ZSTD_decompress(raw, sizeof(raw), z, comp), 40);
+	cr_assert_eq(tt_get32(raw), TT_REC_CLOSE);
+	cr_assert_eq(tt_get32(raw + 4), 32);
+	cr_assert_eq(memcmp(raw + 8, &c, 32), 0);
+	/* index and footer */
+	const uint8_t *x = z + comp;
+	cr_assert_eq((size_t)(x - p) + 8 + 8 + 40 + 16, b.n);
+	cr_assert_eq(tt_get32(x), 0x184D2A52u);
+	cr_assert_eq(tt_get32(x + 4), 8 + 40 + 16);
+	cr_assert_eq(memcmp(x + 8, "TTIX", 4), 0);
+	cr_assert_eq(tt_get32(x + 12), 40);
+	cr_assert_eq(tt_get64(x + 16), hoff, "entry offset");
+	cr_assert_eq(tt_get64(x + 24), 0, "entry seq");
+	cr_assert_eq(tt_get32(x + 32), 56 + comp, "entry length");
+	cr_assert_eq(tt_get32(x + 36), 1, "entry records");
+	cr_assert_eq(tt_get64(x + 40), 1000);
+	cr_assert_eq(tt_get64(x + 48), 1000);
+	const uint8_t *f = p + b.n - 16;
+	cr_assert_eq(tt_get32(f), 1);
+	cr_assert_eq(tt_get16(f + 4), 40);
+	cr_assert_eq(tt_get16(f + 6), 0);
+	cr_assert_eq(tt_get32(f + 8), tt_wire_crc32(x + 8, 8 + 40));
+	cr_assert_eq(memcmp(f + 12, "TTIF", 4), 0);
+	close(fd);
+	free(b.p);
+}
