@@ -450,6 +450,8 @@ static int on_message_complete(llhttp_t *p)
 		t->status_text = NULL;
 		tt_msg_clear(m);
 		d->cur = NULL;
+		if (d->cur_orphan)
+			tt_txn_free(t); /* an interim answer to a request we do not have */
 		d->cur_orphan = 0;
 		return 0;
 	}

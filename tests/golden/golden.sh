@@ -14,7 +14,7 @@
 # relative paths).
 set -uo pipefail
 ROOT=${TT_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
-SHOW=${SHOW:-$ROOT/tinytap-show}
+SHOW=$(realpath "${SHOW:-$ROOT/tinytap-show}")
 export TZ=UTC LC_ALL=C.UTF-8
 unset NO_COLOR CLICOLOR_FORCE FORCE_COLOR
 cd "$ROOT/testdata" || { echo "not ok - golden: no testdata directory"; exit 1; }
