@@ -16,6 +16,7 @@
 struct rent {
 	uint64_t ts, seq;
 	struct tt_record rec; /* payload points to owned copy */
+	struct rent *next_free;
 };
 
 struct proc {
@@ -30,8 +31,9 @@ struct tt_engine {
 	void *ctx;
 	struct tt_proto_env env;
 	struct tt_streams *streams;
-	/* reorder heap of records */
-	struct rent *rh;
+	/* reorder heap of records (pointers: records are large), and a pool of spare entries */
+	struct rent **rh;
+	struct rent *spare;
 	size_t rn, rcap, rbytes;
 	uint64_t rseq, max_ts;
 	/* finished transactions waiting for older ones (min-heap by seq) */
@@ -52,39 +54,34 @@ static int rless(const struct rent *a, const struct rent *b)
 	return a->ts < b->ts || (a->ts == b->ts && a->seq < b->seq);
 }
 
-static void rswap(struct rent *a, struct rent *b)
-{
-	struct rent t = *a;
-	*a = *b;
-	*b = t;
-}
-
 static void rpush(struct tt_engine *e, struct rent *x)
 {
 	size_t i = e->rn++;
-	e->rh[i] = *x;
-	while (i && rless(&e->rh[i], &e->rh[(i - 1) / 2])) {
-		rswap(&e->rh[i], &e->rh[(i - 1) / 2]);
+	while (i && rless(x, e->rh[(i - 1) / 2])) {
+		e->rh[i] = e->rh[(i - 1) / 2];
 		i = (i - 1) / 2;
 	}
+	e->rh[i] = x;
 }
 
-static struct rent rpop(struct tt_engine *e)
+static struct rent *rpop(struct tt_engine *e)
 {
-	struct rent top = e->rh[0];
-	e->rh[0] = e->rh[--e->rn];
+	struct rent *top = e->rh[0], *last = e->rh[--e->rn];
 	size_t i = 0;
 	for (;;) {
 		size_t l = 2 * i + 1, r = l + 1, m = i;
-		if (l < e->rn && rless(&e->rh[l], &e->rh[m]))
-			m = l;
-		if (r < e->rn && rless(&e->rh[r], &e->rh[m]))
+		const struct rent *mv = last;
+		if (l < e->rn && rless(e->rh[l], mv))
+			m = l, mv = e->rh[l];
+		if (r < e->rn && rless(e->rh[r], mv))
 			m = r;
 		if (m == i)
 			break;
-		rswap(&e->rh[i], &e->rh[m]);
+		e->rh[i] = e->rh[m];
 		i = m;
 	}
+	if (e->rn)
+		e->rh[i] = last;
 	return top;
 }
 
@@ -324,16 +321,19 @@ static void process(struct tt_engine *e, const struct tt_record *r, uint64_t ts)
 static void drain(struct tt_engine *e, int all)
 {
 	while (e->rn) {
-		struct rent *top = &e->rh[0];
+		struct rent *top = e->rh[0];
 		if (!all && top->ts + e->o.reorder_ns > e->max_ts && e->rn < REORDER_MAX_RECORDS &&
 		    e->rbytes < REORDER_MAX_BYTES)
 			break;
-		struct rent x = rpop(e);
-		process(e, &x.rec, x.ts);
-		if (x.rec.payload) {
-			e->rbytes -= x.rec.u.data.cap_len;
-			free((void *)x.rec.payload);
+		struct rent *x = rpop(e);
+		process(e, &x->rec, x->ts);
+		if (x->rec.payload) {
+			e->rbytes -= x->rec.u.data.cap_len;
+			free((void *)x->rec.payload);
+			x->rec.payload = NULL;
 		}
+		x->next_free = e->spare;
+		e->spare = x;
 	}
 	release(e, 0);
 }
@@ -352,25 +352,35 @@ int tt_engine_add(struct tt_engine *e, const struct tt_record *rec)
 	e->st.have_ts = 1;
 	if (e->rn == e->rcap) {
 		size_t nc = e->rcap ? e->rcap * 2 : 256;
-		struct rent *n = realloc(e->rh, nc * sizeof(*n));
+		struct rent **n = realloc(e->rh, nc * sizeof(*n));
 		if (!n)
 			return -ENOMEM;
 		e->rh = n;
 		e->rcap = nc;
 	}
-	struct rent x = {.ts = ts, .seq = e->rseq++, .rec = *rec};
-	x.rec.payload = NULL;
+	struct rent *x = e->spare;
+	if (x)
+		e->spare = x->next_free;
+	else if (!(x = malloc(sizeof(*x))))
+		return -ENOMEM;
+	x->ts = ts;
+	x->seq = e->rseq++;
+	x->rec = *rec;
+	x->rec.payload = NULL;
 	if (rec->type == TT_REC_DATA && rec->u.data.cap_len && rec->payload) {
 		uint8_t *p = malloc(rec->u.data.cap_len);
-		if (!p)
+		if (!p) {
+			x->next_free = e->spare;
+			e->spare = x;
 			return -ENOMEM;
+		}
 		memcpy(p, rec->payload, rec->u.data.cap_len);
-		x.rec.payload = p;
+		x->rec.payload = p;
 		e->rbytes += rec->u.data.cap_len;
 	} else if (rec->type == TT_REC_DATA) {
-		x.rec.u.data.cap_len = 0;
+		x->rec.u.data.cap_len = 0;
 	}
-	rpush(e, &x);
+	rpush(e, x);
 	if (ts > e->max_ts)
 		e->max_ts = ts;
 	drain(e, 0);
@@ -411,9 +421,16 @@ void tt_engine_free(struct tt_engine *e)
 	if (!e)
 		return;
 	tt_streams_free(e->streams);
-	for (size_t i = 0; i < e->rn; i++)
-		free((void *)e->rh[i].rec.payload);
+	for (size_t i = 0; i < e->rn; i++) {
+		free((void *)e->rh[i]->rec.payload);
+		free(e->rh[i]);
+	}
 	free(e->rh);
+	while (e->spare) {
+		struct rent *n = e->spare->next_free;
+		free(e->spare);
+		e->spare = n;
+	}
 	for (size_t i = 0; i < e->tn; i++)
 		tt_txn_free(e->th[i]);
 	free(e->th);

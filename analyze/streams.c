@@ -36,6 +36,7 @@ struct conn {
 	struct sdir d[2];
 	int closing;
 	uint64_t close_ts;
+	uint64_t loss_epoch; /* losses already applied to this connection */
 };
 
 struct closing_ent {
@@ -48,6 +49,7 @@ struct tt_streams {
 	struct conn **buckets;
 	size_t nbuckets, count;
 	struct conn *head, *tail;
+	uint64_t loss_epoch, loss_ts; /* LOSS records seen; applied lazily per connection */
 	struct closing_ent *cq; /* ring of closed sockets waiting for their grace period */
 	size_t cq_head, cq_len, cq_cap;
 	struct tt_streams_stats st;
@@ -110,8 +112,25 @@ static void lru_append(struct tt_streams *s, struct conn *c)
 	s->tail = c;
 }
 
+/* Events were lost since this connection last saw data: it may have lost bytes in both
+ * directions. Applied when the connection is next used (or ends), so a LOSS costs O(1). */
+static void catch_up_loss(struct tt_streams *s, struct conn *c)
+{
+	if (c->loss_epoch == s->loss_epoch)
+		return;
+	c->loss_epoch = s->loss_epoch;
+	if (!c->sess)
+		return;
+	for (int d = 0; d < 2; d++) {
+		struct tt_chunk ch = {.ts = s->loss_ts, .dir = d, .len = TT_LEN_UNKNOWN, .gap = 1};
+		s->st.gaps++;
+		c->proto->feed(c->sess, &ch);
+	}
+}
+
 static void conn_finish(struct tt_streams *s, struct conn *c, uint64_t ts, int evicted)
 {
+	catch_up_loss(s, c);
 	struct conn **pp = &s->buckets[hash(c->sock_id, s->nbuckets)];
 	while (*pp && *pp != c)
 		pp = &(*pp)->hnext;
@@ -159,6 +178,7 @@ static struct conn *conn_get(struct tt_streams *s, uint64_t id, uint64_t ts)
 		return NULL;
 	c->sock_id = id;
 	c->ci.sock_id = id;
+	c->loss_epoch = s->loss_epoch;
 	if (s->count + 1 > s->nbuckets)
 		grow(s);
 	size_t h = hash(id, s->nbuckets);
@@ -292,6 +312,7 @@ void tt_streams_data(struct tt_streams *s, const struct tt_rec_data *r, const ui
 	c->closing = 0;
 	lru_unlink(s, c);
 	lru_append(s, c);
+	catch_up_loss(s, c);
 	struct sdir *sd = &c->d[r->dir];
 	int same = sd->in_call && sd->call_ts == r->ts_ns && sd->call_tid == r->tid &&
 		   sd->call_idx == r->msg_idx;
@@ -378,15 +399,8 @@ void tt_streams_tick(struct tt_streams *s, uint64_t ts)
 
 void tt_streams_loss(struct tt_streams *s, uint64_t ts)
 {
-	for (struct conn *c = s->head; c; c = c->next) {
-		if (!c->sess)
-			continue;
-		for (int d = 0; d < 2; d++) {
-			struct tt_chunk ch = {.ts = ts, .dir = d, .len = TT_LEN_UNKNOWN, .gap = 1};
-			s->st.gaps++;
-			c->proto->feed(c->sess, &ch);
-		}
-	}
+	s->loss_epoch++;
+	s->loss_ts = ts;
 }
 
 void tt_streams_finish(struct tt_streams *s, uint64_t ts)

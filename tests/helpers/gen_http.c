@@ -6,7 +6,8 @@
  * sendfile, MSG_PEEK, unix sockets, no response, body until close, binary bodies, segmented
  * calls, non-HTTP traffic).
  *
- *   gen_http [-b BLOCK_BYTES] FILE|-      (default block size 4096: many small blocks, so corrupt
+ *   gen_http [-b BLOCK_BYTES] [-r REPEAT] FILE|-   (-r: the whole scenario REPEAT times, for
+ *                                                    throughput and memory measurements)      (default block size 4096: many small blocks, so corrupt
  *                                           and truncated copies still have intact blocks)
  * Exit status: 0 ok, 1 write error, 2 usage.
  */
@@ -22,6 +23,7 @@
 static struct tt_writer *w;
 static uint64_t now = 1000000000000ull; /* boot ns */
 static int failed;
+static uint64_t sock_base; /* distinct socket ids per repetition (-r) */
 
 static void add(uint32_t type, const void *body, uint32_t len, const void *pl, uint32_t pl_len)
 {
@@ -74,7 +76,7 @@ static void conn(uint64_t sock, uint32_t pid, int role, int origin, uint16_t lpo
 
 static struct pair open_pair(uint64_t id, uint32_t cpid, uint32_t spid, uint16_t cport)
 {
-	struct pair p = {.csock = 20000 + id * 2, .ssock = 20001 + id * 2, .cpid = cpid,
+	struct pair p = {.csock = sock_base + 20000 + id * 2, .ssock = sock_base + 20001 + id * 2, .cpid = cpid,
 			 .spid = spid, .cport = cport, .sport = 8080};
 	conn(p.csock, cpid, TT_ROLE_CLIENT, TT_ORIGIN_CONNECT, cport, 8080, NULL);
 	conn(p.ssock, spid, TT_ROLE_SERVER, TT_ORIGIN_ACCEPT, 8080, cport, NULL);
@@ -133,7 +135,7 @@ static const uint8_t gz[] = {
 	0x51, 0x30, 0x8e, 0xad, 0xe5, 0x02, 0x00, 0x88, 0xd2, 0x61, 0x98, 0x4d, 0x00, 0x00, 0x00,
 };
 
-static void generate(void)
+static void header(void)
 {
 	struct tt_rec_clock_sync cs = {.boot_ns = now, .realtime_ns = 1795564800000000000ll + 36000000000000ll,
 				       .error_ns = 20};
@@ -143,6 +145,10 @@ static void generate(void)
 	proc(101, 1, "python3", "/usr/bin/python3.11");
 	proc(200, 1, "nginx", "/usr/sbin/nginx");
 	proc(300, 1, "backend", "/opt/app/backend");
+}
+
+static void generate(void)
+{
 	tick(1000);
 
 	/* 1. keep-alive: 200, POST 201, 404, 500 */
@@ -225,7 +231,7 @@ static void generate(void)
 
 	/* 6. recording started mid-connection: server end only, starts inside a body */
 	tick(1000);
-	struct pair f = {.ssock = 30001, .spid = 200};
+	struct pair f = {.ssock = sock_base + 30001, .spid = 200};
 	send_str(&f, 1, "ta\":\"tail of an earlier request body\"}");
 	send_str(&f, 0, "ding response body\n");
 	send_str(&f, 1, "GET /after-start HTTP/1.1\r\nHost: localhost\r\n\r\n");
@@ -305,7 +311,7 @@ static void generate(void)
 
 	/* 9. unix socket (nginx -> backend), slow, and a request that never gets an answer */
 	tick(1000);
-	struct pair u = {.csock = 40001, .ssock = 40002, .cpid = 200, .spid = 300};
+	struct pair u = {.csock = sock_base + 40001, .ssock = sock_base + 40002, .cpid = 200, .spid = 300};
 	conn(u.csock, 200, TT_ROLE_CLIENT, TT_ORIGIN_CONNECT, 0, 0, "/run/backend.sock");
 	conn(u.ssock, 300, TT_ROLE_SERVER, TT_ORIGIN_ACCEPT, 0, 0, "/run/backend.sock");
 	send_str(&u, 1, "GET /api/slow HTTP/1.1\r\nHost: backend\r\n\r\n");
@@ -328,6 +334,10 @@ static void generate(void)
 	send_bytes(&t, 0, "\x16\x03\x03\x00\x31\x02\x00\x00\x2d\x03\x03", 11);
 	close_pair(&t);
 
+}
+
+static void finish(void)
+{
 	tick(100000);
 	struct tt_rec_stats end = {.ts_ns = now, .lost_events = 3, .lost_bytes = 4096};
 	add(TT_REC_END, &end, sizeof(end), NULL, 0);
@@ -338,9 +348,12 @@ int main(int argc, char **argv)
 	struct tt_writer_opts wo = {.block_bytes = 4096};
 	struct tt_file_info fi = {0};
 	int opt, fd;
-	while ((opt = getopt(argc, argv, "b:")) != -1) {
+	unsigned long repeat = 1;
+	while ((opt = getopt(argc, argv, "b:r:")) != -1) {
 		if (opt == 'b')
 			wo.block_bytes = (uint32_t)strtoul(optarg, NULL, 0);
+		else if (opt == 'r')
+			repeat = strtoul(optarg, NULL, 0);
 		else
 			goto usage;
 	}
@@ -363,7 +376,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gen_http: %s\n", strerror(errno));
 		return 1;
 	}
-	generate();
+	header();
+	for (unsigned long i = 0; i < repeat && !failed; i++) {
+		sock_base = i * 100000;
+		generate();
+	}
+	finish();
 	int rc = tt_writer_close(w);
 	if (rc < 0 && !failed)
 		fprintf(stderr, "gen_http: %s\n", strerror(-rc));
@@ -371,6 +389,6 @@ int main(int argc, char **argv)
 		close(fd);
 	return (rc < 0 || failed) ? 1 : 0;
 usage:
-	fprintf(stderr, "usage: gen_http [-b BLOCK_BYTES] FILE|-\n");
+	fprintf(stderr, "usage: gen_http [-b BLOCK_BYTES] [-r REPEAT] FILE|-\n");
 	return 2;
 }
