@@ -44,6 +44,9 @@ struct hdir {
 	size_t carry_len;
 	struct tt_txn *cur; /* message being parsed (in h->q, or an orphan owned here) */
 	int cur_orphan;
+	struct tt_txn *fin; /* message just completed: llhttp paused so its wire size is known */
+	int fin_orphan;
+	uint64_t wire;	    /* bytes given to llhttp since the current message began */
 	int in_body, filling;
 	const struct tt_chunk *ch; /* chunk being fed */
 	struct sbuf field, value, url, status;
@@ -251,6 +254,8 @@ static void break_msg(struct hdir *d, int gap)
 		return;
 	struct tt_msg *m = dir_msg(d);
 	m->done = 1;
+	m->wire_bytes = d->wire;
+	d->wire = 0;
 	d->cur->flags |= gap ? TT_TXN_GAP : TT_TXN_BROKEN;
 	if (d->kind == K_RESP && !d->cur->status && d->p.status_code)
 		d->cur->status = d->p.status_code; /* the status line was read */
@@ -431,6 +436,8 @@ static int on_body(llhttp_t *p, const char *at, size_t n)
 	return 0;
 }
 
+/* The message is over; llhttp is paused here so dir_parse() learns where it ended (its wire
+ * size) before the transaction is handed on (complete_fin()). */
 static int on_message_complete(llhttp_t *p)
 {
 	struct hdir *d = D(p);
@@ -438,7 +445,7 @@ static int on_message_complete(llhttp_t *p)
 	struct tt_txn *t = d->cur;
 	d->in_body = 0;
 	if (!t)
-		return 0;
+		return HPE_PAUSED;
 	struct tt_msg *m = dir_msg(d);
 	if (d->kind == K_RESP && t->status >= 100 && t->status < 200 && t->status != 101) {
 		/* Interim response: the final one follows for the same request. */
@@ -453,7 +460,7 @@ static int on_message_complete(llhttp_t *p)
 		if (d->cur_orphan)
 			tt_txn_free(t); /* an interim answer to a request we do not have */
 		d->cur_orphan = 0;
-		return 0;
+		return HPE_PAUSED;
 	}
 	m->complete = 1;
 	m->done = 1;
@@ -463,13 +470,30 @@ static int on_message_complete(llhttp_t *p)
 		h->upgraded = 1;
 	}
 	d->cur = NULL;
-	if (d->cur_orphan) {
-		d->cur_orphan = 0;
-		emit(h, t);
-	} else {
-		flush_done(h);
+	d->fin = t;
+	d->fin_orphan = d->cur_orphan;
+	d->cur_orphan = 0;
+	return HPE_PAUSED;
+}
+
+static void mark_upgraded(struct h1 *h);
+
+/* Hands on the message completed at the last pause, with its wire size. */
+static void complete_fin(struct hdir *d)
+{
+	struct tt_txn *t = d->fin;
+	if (t) {
+		(d->kind == K_REQ ? &t->req : &t->resp)->wire_bytes = d->wire;
+		d->fin = NULL;
+		if (d->fin_orphan)
+			emit(d->h, t);
+		else
+			flush_done(d->h);
+		d->fin_orphan = 0;
 	}
-	return 0;
+	d->wire = 0;
+	if (d->h->upgraded)
+		mark_upgraded(d->h); /* 101 / CONNECT: nothing after it is HTTP, either way */
 }
 
 static const llhttp_settings_t settings = {
@@ -517,33 +541,52 @@ static void dir_feed(struct hdir *d, const uint8_t *p, size_t n);
 static void dir_parse(struct hdir *d, const uint8_t *p, size_t n)
 {
 	struct h1 *h = d->h;
-	llhttp_errno_t e = llhttp_execute(&d->p, (const char *)p, n);
-	if (e == HPE_OK)
-		return;
-	size_t used = n;
-	const char *ep = llhttp_get_error_pos(&d->p);
-	if (ep && ep >= (const char *)p && ep <= (const char *)p + n)
-		used = (size_t)(ep - (const char *)p);
-	if (e == HPE_PAUSED_UPGRADE) {
-		if (h->upgraded || d->kind == K_RESP) {
-			mark_upgraded(h);
+	for (;;) {
+		llhttp_errno_t e = llhttp_execute(&d->p, (const char *)p, n);
+		if (e == HPE_OK) {
+			d->wire += n;
 			return;
 		}
-		/* A request asking for an upgrade: HTTP goes on unless the response says 101. */
+		size_t used = n;
+		const char *ep = llhttp_get_error_pos(&d->p);
+		if (ep && ep >= (const char *)p && ep <= (const char *)p + n)
+			used = (size_t)(ep - (const char *)p);
+		d->wire += used;
+		if (e == HPE_PAUSED) { /* end of a message */
+			complete_fin(d);
+			if (d->state == S_DONE)
+				return;
+			llhttp_resume(&d->p);
+			p += used;
+			n -= used;
+			if (!n)
+				return;
+			continue;
+		}
+		if (e == HPE_PAUSED_UPGRADE) {
+			if (h->upgraded || d->kind == K_RESP) {
+				mark_upgraded(h);
+				return;
+			}
+			/* A request asking for an upgrade: HTTP goes on unless the response says 101. */
+			dir_reset(d);
+			p += used;
+			n -= used;
+			if (!n)
+				return;
+			continue;
+		}
+		/* Not HTTP (or not any more): give up on this message, look for the next one. */
+		break_msg(d, 0);
+		flush_done(h);
 		dir_reset(d);
+		d->state = S_SCAN;
+		d->at_line_start = 0;
+		d->carry_len = 0;
 		if (used < n)
-			dir_parse(d, p + used, n - used);
+			dir_feed(d, p + used + 1, n - used - 1);
 		return;
 	}
-	/* Not HTTP (or not any more): give up on this message, look for the next one. */
-	break_msg(d, 0);
-	flush_done(h);
-	dir_reset(d);
-	d->state = S_SCAN;
-	d->at_line_start = 0;
-	d->carry_len = 0;
-	if (used < n)
-		dir_feed(d, p + used + 1 <= p + n ? p + used + 1 : p + n, used + 1 <= n ? n - used - 1 : 0);
 }
 
 static int dir_match(struct hdir *d, const uint8_t *p, size_t n)
@@ -557,6 +600,7 @@ static int dir_match(struct hdir *d, const uint8_t *p, size_t n)
 
 static void start_parse(struct hdir *d)
 {
+	d->wire = 0;
 	d->state = S_PARSE;
 	d->carry_len = 0;
 	dir_reset(d);
@@ -743,9 +787,13 @@ static void http1_close(void *sess, uint64_t ts, int evicted)
 		d->ch = &end;
 		if (d->state == S_PARSE && d->cur) {
 			/* A body that runs to the end of the connection ends here. */
-			if (!evicted && d->in_body && llhttp_finish(&d->p) == HPE_OK && !d->cur) {
-				d->ch = NULL;
-				continue;
+			if (!evicted && d->in_body) {
+				llhttp_finish(&d->p);
+				complete_fin(d);
+				if (!d->cur) {
+					d->ch = NULL;
+					continue;
+				}
 			}
 			break_msg(d, 0);
 		}

@@ -374,6 +374,8 @@ static void print_json(FILE *f, const struct tt_output_opts *o, const struct tt_
 	json_cstr(f, t->status_text);
 	fprintf(f, ",\"req_body_bytes\":%" PRIu64 ",\"resp_body_bytes\":%" PRIu64, t->req.body_bytes,
 		t->resp.body_bytes);
+	fprintf(f, ",\"req_wire_bytes\":%" PRIu64 ",\"resp_wire_bytes\":%" PRIu64, t->req.wire_bytes,
+		t->resp.wire_bytes);
 	if (t->req.seen && t->resp.seen)
 		fprintf(f, ",\"duration_us\":%" PRIu64, tt_txn_duration_ns(t) / 1000);
 	else

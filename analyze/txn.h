@@ -54,6 +54,7 @@ struct tt_msg {
 	uint32_t header_bytes;	  /* bytes kept in headers (capped) */
 	int headers_truncated;
 	uint64_t body_bytes;	  /* decoded body bytes (exact, even when not kept) */
+	uint64_t wire_bytes;	  /* bytes of the whole message on the wire (start line to end) */
 	uint8_t *body;		  /* owned, first body_len bytes of the body (or NULL) */
 	size_t body_len, body_cap;
 	int body_truncated;	  /* body_bytes > body_len */

@@ -211,6 +211,38 @@ Test(http1, upgrade_stops_parsing)
 	h_free(&h);
 }
 
+Test(http1, upgrade_alone_in_its_chunk)
+{
+	struct h h;
+	h_open(&h, TT_ROLE_CLIENT);
+	h_str(&h, REQ, "GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+	h_str(&h, RESP, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+	h_str(&h, REQ, "GET /not-http HTTP/1.1\r\n\r\n");
+	h_str(&h, RESP, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	h_close(&h);
+	cr_assert_eq(h.sink.n, 1);
+	check(h.sink.t[0], "GET", "/ws", 101, 0, 1);
+	h_free(&h);
+}
+
+Test(http1, wire_bytes)
+{
+	struct h h;
+	h_open(&h, TT_ROLE_CLIENT);
+	const char *r2 = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+	char both[512];
+	snprintf(both, sizeof(both), "%s%s", resp1, r2);
+	h_str(&h, REQ, get1);
+	h_str(&h, REQ, get1);
+	h_str(&h, RESP, both); /* two responses in one read: each gets its own size */
+	cr_assert_eq(h.sink.n, 2);
+	cr_assert_eq(h.sink.t[0]->req.wire_bytes, strlen(get1));
+	cr_assert_eq(h.sink.t[0]->resp.wire_bytes, strlen(resp1));
+	cr_assert_eq(h.sink.t[1]->resp.wire_bytes, strlen(r2));
+	cr_assert_eq(h.sink.t[1]->resp.body_bytes, 3);
+	h_free(&h);
+}
+
 Test(http1, upgrade_refused_keeps_http)
 {
 	struct h h;
