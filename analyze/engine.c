@@ -399,6 +399,11 @@ void tt_engine_input_gap(struct tt_engine *e)
 	e->st.records--;
 }
 
+void tt_engine_flush(struct tt_engine *e)
+{
+	drain(e, 1);
+}
+
 void tt_engine_finish(struct tt_engine *e)
 {
 	drain(e, 1);

@@ -52,6 +52,9 @@ int tt_engine_add(struct tt_engine *e, const struct tt_record *rec);
 /* Records are missing from the input here (a corrupt block was skipped): every open stream gets
  * a gap of unknown size after the records already given. */
 void tt_engine_input_gap(struct tt_engine *e);
+/* The input is idle (live): processes every buffered record now instead of waiting for the
+ * reorder window, so finished transactions come out without delay. */
+void tt_engine_flush(struct tt_engine *e);
 /* End of input: drains everything, ends every connection, outputs every transaction. */
 void tt_engine_finish(struct tt_engine *e);
 /* Wall-clock ns (CLOCK_REALTIME) of a boot-clock ns. */

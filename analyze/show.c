@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -445,6 +446,13 @@ int tt_show_main(int argc, char **argv)
 	int consecutive = 0;
 	while (!stop) {
 		struct tt_record rec;
+		if (run.live) {
+			/* Nothing more to read right now: show what is finished instead of waiting for
+			 * the reorder window to fill. */
+			struct pollfd pf = {.fd = fd, .events = POLLIN};
+			if (poll(&pf, 1, 0) == 0)
+				tt_engine_flush(run.eng);
+		}
 		int rc = tt_reader_next(rd, &rec);
 		if (rc == 0)
 			break;
