@@ -7,11 +7,11 @@
 #include <string.h>
 
 #define REORDER_MAX_RECORDS 65536
-#define REORDER_MAX_BYTES (64u << 20)
-#define HOLD_MAX_TXNS 4096
-#define PROC_BUCKETS 4096
-#define PROC_MAX 262144
-#define LOSS_REASON_INPUT 0xfffffffeu /* internal: records missing from the input */
+#define REORDER_MAX_BYTES   (64u << 20)
+#define HOLD_MAX_TXNS	    4096
+#define PROC_BUCKETS	    4096
+#define PROC_MAX	    262144
+#define LOSS_REASON_INPUT   0xfffffffeu /* internal: records missing from the input */
 
 struct rent {
 	uint64_t ts, seq;
@@ -267,15 +267,23 @@ static uint64_t rec_ts(const struct tt_record *r, int *has)
 {
 	*has = 1;
 	switch (r->type) {
-	case TT_REC_DATA: return r->u.data.ts_ns;
-	case TT_REC_CONN: return r->u.conn.ts_ns;
-	case TT_REC_CLOSE: return r->u.close.ts_ns;
-	case TT_REC_PROCESS: return r->u.process.ts_ns;
-	case TT_REC_PROCESS_EXIT: return r->u.process_exit.ts_ns;
-	case TT_REC_LOSS: return r->u.loss.ts_ns;
-	case TT_REC_CLOCK_SYNC: return r->u.clock_sync.boot_ns;
+	case TT_REC_DATA:
+		return r->u.data.ts_ns;
+	case TT_REC_CONN:
+		return r->u.conn.ts_ns;
+	case TT_REC_CLOSE:
+		return r->u.close.ts_ns;
+	case TT_REC_PROCESS:
+		return r->u.process.ts_ns;
+	case TT_REC_PROCESS_EXIT:
+		return r->u.process_exit.ts_ns;
+	case TT_REC_LOSS:
+		return r->u.loss.ts_ns;
+	case TT_REC_CLOCK_SYNC:
+		return r->u.clock_sync.boot_ns;
 	case TT_REC_STATS:
-	case TT_REC_END: return r->u.stats.ts_ns;
+	case TT_REC_END:
+		return r->u.stats.ts_ns;
 	}
 	*has = 0;
 	return 0;
@@ -306,7 +314,8 @@ static void process(struct tt_engine *e, const struct tt_record *r, uint64_t ts)
 		break;
 	case TT_REC_CLOCK_SYNC:
 		if (r->u.clock_sync.boot_ns)
-			e->wall_off = r->u.clock_sync.realtime_ns - (int64_t)r->u.clock_sync.boot_ns;
+			e->wall_off =
+			    r->u.clock_sync.realtime_ns - (int64_t)r->u.clock_sync.boot_ns;
 		break;
 	case TT_REC_END:
 		e->end_lost_events = r->u.stats.lost_events;

@@ -27,11 +27,11 @@ struct tt_engine;
 typedef void (*tt_engine_out_fn)(void *ctx, struct tt_txn *t);
 
 struct tt_engine_opts {
-	size_t body_cap;	   /* body bytes kept per message (0: count only) */
-	uint64_t reorder_ns;	   /* record reorder window; 0 = 50 ms */
-	uint64_t hold_ns;	   /* how long a finished txn waits for older ones; 0 = 5 s */
-	int live;		   /* output in completion order, no waiting */
-	uint32_t max_conns;	   /* 0 = 16384 */
+	size_t body_cap;     /* body bytes kept per message (0: count only) */
+	uint64_t reorder_ns; /* record reorder window; 0 = 50 ms */
+	uint64_t hold_ns;    /* how long a finished txn waits for older ones; 0 = 5 s */
+	int live;	     /* output in completion order, no waiting */
+	uint32_t max_conns;  /* 0 = 16384 */
 };
 
 struct tt_engine_stats {

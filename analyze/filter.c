@@ -20,8 +20,8 @@ struct status_range {
 struct cond {
 	enum tt_filter_kind kind;
 	size_t n;
-	char *items[MAX_ITEMS];	       /* owned strings (method, glob, header name) */
-	char *values[MAX_ITEMS];       /* header value globs, or NULL */
+	char *items[MAX_ITEMS];	 /* owned strings (method, glob, header name) */
+	char *values[MAX_ITEMS]; /* header value globs, or NULL */
 	struct status_range st[MAX_ITEMS];
 	uint64_t nums[MAX_ITEMS];
 	regex_t re;
@@ -106,11 +106,21 @@ static int parse_status(const char *s, struct status_range *r)
 	if (end == s || *end || errno || v < 0 || v > 999)
 		return -EINVAL;
 	switch (op) {
-	case 0: r->lo = r->hi = (int)v; break;
-	case 1: r->lo = (int)v, r->hi = 999; break;
-	case 2: r->lo = (int)v + 1, r->hi = 999; break;
-	case 3: r->lo = 0, r->hi = (int)v; break;
-	case 4: r->lo = 0, r->hi = (int)v - 1; break;
+	case 0:
+		r->lo = r->hi = (int)v;
+		break;
+	case 1:
+		r->lo = (int)v, r->hi = 999;
+		break;
+	case 2:
+		r->lo = (int)v + 1, r->hi = 999;
+		break;
+	case 3:
+		r->lo = 0, r->hi = (int)v;
+		break;
+	case 4:
+		r->lo = 0, r->hi = (int)v - 1;
+		break;
 	}
 	return 0;
 }
@@ -141,8 +151,8 @@ int tt_filter_add(struct tt_filter *f, enum tt_filter_kind kind, const char *val
 	}
 	if (kind == TT_F_MIN_DUR) {
 		if (tt_filter_parse_duration(value, &c->nums[0]) < 0) {
-			snprintf(err, errlen, "--min-duration '%s': expected a duration like 100ms, 2s",
-				 value);
+			snprintf(err, errlen,
+				 "--min-duration '%s': expected a duration like 100ms, 2s", value);
 			free(c);
 			return -EINVAL;
 		}
@@ -168,7 +178,8 @@ int tt_filter_add(struct tt_filter *f, enum tt_filter_kind kind, const char *val
 		case TT_F_STATUS:
 			if (parse_status(tok, &c->st[i]) < 0) {
 				snprintf(err, errlen,
-					 "--status '%s': expected 404, 5xx, >=400 or a comma list", tok);
+					 "--status '%s': expected 404, 5xx, >=400 or a comma list",
+					 tok);
 				rc = -EINVAL;
 			}
 			break;
@@ -189,7 +200,8 @@ int tt_filter_add(struct tt_filter *f, enum tt_filter_kind kind, const char *val
 			else if (!strcasecmp(tok, "server"))
 				c->nums[i] = TT_SIDE_SERVER;
 			else {
-				snprintf(err, errlen, "--side '%s': expected client or server", tok);
+				snprintf(err, errlen, "--side '%s': expected client or server",
+					 tok);
 				rc = -EINVAL;
 			}
 			break;
@@ -299,8 +311,9 @@ static int cond_match(const struct cond *c, const struct tt_txn *t)
 				return 1;
 		}
 		if (t->status) {
-			snprintf(line, sizeof(line), "%s %d %s", t->resp_version ? t->resp_version : "HTTP/1.1",
-				 t->status, t->status_text ? t->status_text : "");
+			snprintf(line, sizeof(line), "%s %d %s",
+				 t->resp_version ? t->resp_version : "HTTP/1.1", t->status,
+				 t->status_text ? t->status_text : "");
 			if (re_str(&c->re, line))
 				return 1;
 		}
@@ -337,7 +350,8 @@ static int cond_match(const struct cond *c, const struct tt_txn *t)
 		case TT_F_HOST:
 			if (t->authority && !fnmatch(c->items[i], t->authority, FNM_CASEFOLD))
 				return 1;
-			if (t->authority && strchr(t->authority, ':') && !strchr(c->items[i], ':')) {
+			if (t->authority && strchr(t->authority, ':') &&
+			    !strchr(c->items[i], ':')) {
 				char *h = strndup(t->authority, strcspn(t->authority, ":"));
 				int m = h && !fnmatch(c->items[i], h, FNM_CASEFOLD);
 				free(h);

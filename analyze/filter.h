@@ -17,17 +17,17 @@ struct tt_filter;
 
 /* The kinds of conditions, one per command-line flag. */
 enum tt_filter_kind {
-	TT_F_STATUS,   /* 5xx, 404, 4xx,5xx, >=400, <300 */
-	TT_F_METHOD,   /* GET,POST (case-insensitive) */
-	TT_F_PATH,     /* glob on the target (query string included if the glob has '?') */
-	TT_F_HOST,     /* glob on Host, case-insensitive */
-	TT_F_PID,      /* 123,456 */
-	TT_F_COMM,     /* glob, comma list */
-	TT_F_PORT,     /* local or remote port, comma list */
-	TT_F_SIDE,     /* client | server */
-	TT_F_MIN_DUR,  /* 100ms, 1.5s, 250us */
-	TT_F_GREP,     /* POSIX ERE on request/response lines, headers and bodies */
-	TT_F_HEADER,   /* NAME or NAME=VALUE (value glob), either message */
+	TT_F_STATUS,  /* 5xx, 404, 4xx,5xx, >=400, <300 */
+	TT_F_METHOD,  /* GET,POST (case-insensitive) */
+	TT_F_PATH,    /* glob on the target (query string included if the glob has '?') */
+	TT_F_HOST,    /* glob on Host, case-insensitive */
+	TT_F_PID,     /* 123,456 */
+	TT_F_COMM,    /* glob, comma list */
+	TT_F_PORT,    /* local or remote port, comma list */
+	TT_F_SIDE,    /* client | server */
+	TT_F_MIN_DUR, /* 100ms, 1.5s, 250us */
+	TT_F_GREP,    /* POSIX ERE on request/response lines, headers and bodies */
+	TT_F_HEADER,  /* NAME or NAME=VALUE (value glob), either message */
 };
 
 struct tt_filter *tt_filter_new(void);

@@ -46,7 +46,7 @@ struct hdir {
 	int cur_orphan;
 	struct tt_txn *fin; /* message just completed: llhttp paused so its wire size is known */
 	int fin_orphan;
-	uint64_t wire;	    /* bytes given to llhttp since the current message began */
+	uint64_t wire; /* bytes given to llhttp since the current message began */
 	int in_body, filling;
 	const struct tt_chunk *ch; /* chunk being fed */
 	struct sbuf field, value, url, status;
@@ -58,7 +58,7 @@ struct h1 {
 	struct hdir d[2];
 	struct tt_txn *q[TT_HTTP1_MAX_QUEUE]; /* transactions in request order, not yet emitted */
 	size_t qn;
-	int barrier;	   /* requests may have been lost before q[barrier_pos] */
+	int barrier; /* requests may have been lost before q[barrier_pos] */
 	size_t barrier_pos;
 	int upgraded;
 };
@@ -107,7 +107,7 @@ static char *sb_dup(const struct sbuf *b)
 
 static const char *const methods[] = {
 #define XX(num, name, string) #string,
-	HTTP_METHOD_MAP(XX)
+    HTTP_METHOD_MAP(XX)
 #undef XX
 };
 
@@ -179,7 +179,8 @@ static int http1_detect(const uint8_t *buf, size_t len)
 		return r;
 	/* Recording started mid-connection: a message may start on a later line. */
 	size_t lim = len < 65536 ? len : 65536;
-	for (const uint8_t *nl = memchr(buf, '\n', lim); nl; nl = memchr(nl + 1, '\n', lim - (size_t)(nl + 1 - buf))) {
+	for (const uint8_t *nl = memchr(buf, '\n', lim); nl;
+	     nl = memchr(nl + 1, '\n', lim - (size_t)(nl + 1 - buf))) {
 		if (nl + 1 >= buf + lim)
 			break;
 		if (tt_http1_match_start(nl + 1, (size_t)(buf + len - nl - 1), K_UNKNOWN, NULL) > 0)
@@ -288,8 +289,9 @@ static int on_message_begin(llhttp_t *p)
 	d->in_body = 0;
 	if (d->kind == K_REQ) {
 		if (h->barrier && h->barrier_pos == 0) {
-			/* Every response to a request before the gap has arrived or been given up on,
-			 * and a client waits for its response: requests lost in the gap are answered. */
+			/* Every response to a request before the gap has arrived or been given up
+			 * on, and a client waits for its response: requests lost in the gap are
+			 * answered. */
 			int waiting = 0;
 			for (size_t i = 0; i < h->qn; i++)
 				waiting |= !h->q[i]->resp.done;
@@ -497,15 +499,15 @@ static void complete_fin(struct hdir *d)
 }
 
 static const llhttp_settings_t settings = {
-	.on_message_begin = on_message_begin,
-	.on_url = on_url,
-	.on_status = on_status,
-	.on_header_field = on_header_field,
-	.on_header_value = on_header_value,
-	.on_header_value_complete = on_header_value_complete,
-	.on_headers_complete = on_headers_complete,
-	.on_body = on_body,
-	.on_message_complete = on_message_complete,
+    .on_message_begin = on_message_begin,
+    .on_url = on_url,
+    .on_status = on_status,
+    .on_header_field = on_header_field,
+    .on_header_value = on_header_value,
+    .on_header_value_complete = on_header_value_complete,
+    .on_headers_complete = on_headers_complete,
+    .on_body = on_body,
+    .on_message_complete = on_message_complete,
 };
 
 /* --- feeding ---------------------------------------------------------------------------------- */
@@ -568,7 +570,8 @@ static void dir_parse(struct hdir *d, const uint8_t *p, size_t n)
 				mark_upgraded(h);
 				return;
 			}
-			/* A request asking for an upgrade: HTTP goes on unless the response says 101. */
+			/* A request asking for an upgrade: HTTP goes on unless the response says
+			 * 101. */
 			dir_reset(d);
 			p += used;
 			n -= used;
@@ -643,7 +646,8 @@ static void dir_feed(struct hdir *d, const uint8_t *p, size_t n)
 		d->carry_len = 0;
 	}
 	size_t i = 0;
-	/* A message usually starts with a new read or write call: a chunk start is a candidate too. */
+	/* A message usually starts with a new read or write call: a chunk start is a candidate too.
+	 */
 	if (!d->carry_len && d->ch && d->ch->data == p)
 		d->at_line_start = 1;
 	if (!d->at_line_start) {
@@ -823,9 +827,9 @@ static void http1_close(void *sess, uint64_t ts, int evicted)
 }
 
 const struct tt_proto tt_http1_proto = {
-	.name = "http/1.1",
-	.detect = http1_detect,
-	.open = http1_open,
-	.feed = http1_feed,
-	.close = http1_close,
+    .name = "http/1.1",
+    .detect = http1_detect,
+    .open = http1_open,
+    .feed = http1_feed,
+    .close = http1_close,
 };

@@ -10,13 +10,13 @@
 #include <time.h>
 #include <zlib.h>
 
-#define C_RESET "\033[0m"
-#define C_RED "\033[31m"
-#define C_GREEN "\033[32m"
-#define C_YELLOW "\033[33m"
-#define C_CYAN "\033[36m"
-#define C_MAGENTA "\033[35m"
-#define C_DIM "\033[2m"
+#define C_RESET	   "\033[0m"
+#define C_RED	   "\033[31m"
+#define C_GREEN	   "\033[32m"
+#define C_YELLOW   "\033[33m"
+#define C_CYAN	   "\033[36m"
+#define C_MAGENTA  "\033[35m"
+#define C_DIM	   "\033[2m"
 #define C_BOLD_RED "\033[1;31m"
 
 void tt_output_time(char *buf, size_t n, int64_t wall_ns, int utc, int with_date)
@@ -94,11 +94,21 @@ static void json_str(FILE *f, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		switch (c) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\r':
+			fputs("\\r", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
 		default:
 			if (c < 0x20 || c == 0x7f)
 				fprintf(f, "\\u%04x", c);
@@ -106,7 +116,10 @@ static void json_str(FILE *f, const char *s, size_t n)
 				fputc(c, f);
 			else {
 				/* pass valid UTF-8 through, escape stray bytes as U+FFFD */
-				size_t len = c >= 0xf0 && c < 0xf5 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+				size_t len = c >= 0xf0 && c < 0xf5   ? 4
+					     : c >= 0xe0	     ? 3
+					     : c >= 0xc2 && c < 0xe0 ? 2
+								     : 0;
 				int ok = len && i + len <= n;
 				for (size_t k = 1; ok && k < len; k++)
 					ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
@@ -215,7 +228,11 @@ static int is_utf8(const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n;) {
 		uint8_t c = p[i];
-		size_t len = c < 0x80 ? 1 : (c >= 0xc2 && c < 0xe0) ? 2 : (c >= 0xe0 && c < 0xf0) ? 3 : (c >= 0xf0 && c < 0xf5) ? 4 : 0;
+		size_t len = c < 0x80		       ? 1
+			     : (c >= 0xc2 && c < 0xe0) ? 2
+			     : (c >= 0xe0 && c < 0xf0) ? 3
+			     : (c >= 0xf0 && c < 0xf5) ? 4
+						       : 0;
 		if (!len)
 			return 0;
 		if (i + len > n)
@@ -238,8 +255,8 @@ static void body_view(const struct tt_msg *m, size_t cap, const uint8_t **p, siz
 	*decoded = 0;
 	*dtrunc = 0;
 	const char *ce = tt_msg_header(m, "Content-Encoding");
-	if (!ce || !m->body_len || (strcasecmp(ce, "gzip") && strcasecmp(ce, "deflate") &&
-				    strcasecmp(ce, "x-gzip")))
+	if (!ce || !m->body_len ||
+	    (strcasecmp(ce, "gzip") && strcasecmp(ce, "deflate") && strcasecmp(ce, "x-gzip")))
 		return;
 	uint8_t *o;
 	size_t ol;
@@ -289,7 +306,8 @@ static void print_body(FILE *f, const struct tt_msg *m, size_t cap, const char *
 					fputs("   ", f);
 			fputs("  ", f);
 			for (size_t k = 0; k < 16 && off + k < hex; k++)
-				fputc(p[off + k] >= 0x20 && p[off + k] < 0x7f ? p[off + k] : '.', f);
+				fputc(p[off + k] >= 0x20 && p[off + k] < 0x7f ? p[off + k] : '.',
+				      f);
 			fputc('\n', f);
 		}
 		show = hex;
@@ -372,10 +390,10 @@ static void print_json(FILE *f, const struct tt_output_opts *o, const struct tt_
 		fputs(",\"status\":null", f);
 	fputs(",\"status_text\":", f);
 	json_cstr(f, t->status_text);
-	fprintf(f, ",\"req_body_bytes\":%" PRIu64 ",\"resp_body_bytes\":%" PRIu64, t->req.body_bytes,
-		t->resp.body_bytes);
-	fprintf(f, ",\"req_wire_bytes\":%" PRIu64 ",\"resp_wire_bytes\":%" PRIu64, t->req.wire_bytes,
-		t->resp.wire_bytes);
+	fprintf(f, ",\"req_body_bytes\":%" PRIu64 ",\"resp_body_bytes\":%" PRIu64,
+		t->req.body_bytes, t->resp.body_bytes);
+	fprintf(f, ",\"req_wire_bytes\":%" PRIu64 ",\"resp_wire_bytes\":%" PRIu64,
+		t->req.wire_bytes, t->resp.wire_bytes);
 	if (t->req.seen && t->resp.seen)
 		fprintf(f, ",\"duration_us\":%" PRIu64, tt_txn_duration_ns(t) / 1000);
 	else
@@ -407,8 +425,8 @@ static void print_json(FILE *f, const struct tt_output_opts *o, const struct tt_
 				fprintf(f, ",\"%s_body\":", names[i]);
 				json_str(f, (const char *)p, n);
 			} else {
-				static const char b64[] =
-					"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+				static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
+							  "opqrstuvwxyz0123456789+/";
 				fprintf(f, ",\"%s_body_b64\":\"", names[i]);
 				for (size_t k = 0; k < n; k += 3) {
 					uint32_t v = (uint32_t)p[k] << 16;
@@ -425,7 +443,9 @@ static void print_json(FILE *f, const struct tt_output_opts *o, const struct tt_
 			}
 			fprintf(f, ",\"%s_body_truncated\":%s", names[i],
 				(n < (decoded ? n : ms[i]->body_bytes) || ms[i]->body_truncated ||
-				 ms[i]->body_holes) ? "true" : "false");
+				 ms[i]->body_holes)
+				    ? "true"
+				    : "false");
 			free(alloc);
 		}
 	}
@@ -442,7 +462,10 @@ void tt_output_txn(FILE *f, const struct tt_output_opts *o, const struct tt_txn 
 	tt_output_time(ts, sizeof(ts), wall_ns, o->utc, 0);
 	const char *sc = "", *rs = o->color ? C_RESET : "";
 	fprintf(f, "[%s] %s pid=%u ", ts,
-		t->side == TT_SIDE_CLIENT ? "cli" : t->side == TT_SIDE_SERVER ? "srv" : "?  ", t->pid);
+		t->side == TT_SIDE_CLIENT   ? "cli"
+		: t->side == TT_SIDE_SERVER ? "srv"
+					    : "?  ",
+		t->pid);
 	fprintf(f, "%-10s ", t->comm);
 	if (t->op) {
 		puts_safe(f, t->op);
@@ -454,8 +477,10 @@ void tt_output_txn(FILE *f, const struct tt_output_opts *o, const struct tt_txn 
 	fputs(" → ", f);
 	if (t->status) {
 		if (o->color)
-			sc = t->status >= 500 ? C_RED : t->status >= 400 ? C_YELLOW :
-			     t->status >= 300 ? C_CYAN : C_GREEN;
+			sc = t->status >= 500	? C_RED
+			     : t->status >= 400 ? C_YELLOW
+			     : t->status >= 300 ? C_CYAN
+						: C_GREEN;
 		fprintf(f, "%s%d%s %" PRIu64 " bytes", sc, t->status, rs, t->resp.body_bytes);
 	} else {
 		fprintf(f, "%s(no response)%s", o->color ? C_MAGENTA : "", rs);

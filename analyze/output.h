@@ -16,16 +16,17 @@
 #include "analyze/txn.h"
 
 struct tt_output_opts {
-	int verbose;	    /* 0 line, 1 + headers, 2 + bodies */
+	int verbose; /* 0 line, 1 + headers, 2 + bodies */
 	int json;
 	int color;
 	int utc;
-	size_t body_show;   /* body bytes printed with -vv (after decoding) */
-	uint64_t slow_ns;   /* durations at or above are highlighted */
+	size_t body_show; /* body bytes printed with -vv (after decoding) */
+	uint64_t slow_ns; /* durations at or above are highlighted */
 };
 
 /* wall_ns: the wall-clock time of the transaction's first byte. */
-void tt_output_txn(FILE *f, const struct tt_output_opts *o, const struct tt_txn *t, int64_t wall_ns);
+void tt_output_txn(FILE *f, const struct tt_output_opts *o, const struct tt_txn *t,
+		   int64_t wall_ns);
 
 /* "HH:MM:SS.mmm" (with_date: "YYYY-MM-DDTHH:MM:SS.mmm") in local time or UTC. */
 void tt_output_time(char *buf, size_t n, int64_t wall_ns, int utc, int with_date);

@@ -4,7 +4,7 @@
 #include "analyze/http1.h"
 
 static const struct tt_proto *const protos[] = {
-	&tt_http1_proto,
+    &tt_http1_proto,
 };
 
 const struct tt_proto *tt_proto_detect(const uint8_t *buf, size_t len, int *need_more)

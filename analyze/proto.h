@@ -34,9 +34,9 @@ struct tt_chunk {
 /* What is known about a connection (one socket). */
 struct tt_conn_info {
 	uint64_t sock_id;
-	int have_conn;	 /* a CONN record was seen */
-	uint8_t role;	 /* enum tt_role */
-	uint8_t origin;	 /* enum tt_conn_origin */
+	int have_conn;	/* a CONN record was seen */
+	uint8_t role;	/* enum tt_role */
+	uint8_t origin; /* enum tt_conn_origin */
 	struct tt_addr local, remote;
 	char unix_path[108];
 };
@@ -44,10 +44,10 @@ struct tt_conn_info {
 /* Services the engine offers to sessions. */
 struct tt_proto_env {
 	void *ctx;
-	void (*emit)(void *ctx, struct tt_txn *t);	  /* takes ownership */
-	void (*fill)(void *ctx, struct tt_txn *t);	  /* comm etc. from t->pid */
-	size_t body_cap;				  /* body bytes to keep per message */
-	uint64_t next_seq;				  /* txn creation counter */
+	void (*emit)(void *ctx, struct tt_txn *t); /* takes ownership */
+	void (*fill)(void *ctx, struct tt_txn *t); /* comm etc. from t->pid */
+	size_t body_cap;			   /* body bytes to keep per message */
+	uint64_t next_seq;			   /* txn creation counter */
 };
 
 struct tt_proto {
@@ -56,7 +56,8 @@ struct tt_proto {
 	int (*detect)(const uint8_t *buf, size_t len);
 	void *(*open)(struct tt_proto_env *env, const struct tt_conn_info *ci);
 	void (*feed)(void *sess, const struct tt_chunk *c);
-	/* End of the connection (close, eviction or end of capture): emits what is left and frees. */
+	/* End of the connection (close, eviction or end of capture): emits what is left and frees.
+	 */
 	void (*close)(void *sess, uint64_t ts, int evicted);
 };
 

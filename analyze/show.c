@@ -20,7 +20,7 @@
 #include "analyze/output.h"
 #include "format/reader.h"
 
-#define PROG "tinytap-show"
+#define PROG		       "tinytap-show"
 #define MAX_CONSECUTIVE_ERRORS 10000
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
@@ -64,62 +64,65 @@ static void on_signal(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: " PROG " [OPTIONS] FILE|-\n"
-		"Shows the HTTP/1.x transactions in a .tinytap recording, one line each:\n"
-		"  [12:34:56.790] srv pid=12345 nginx      GET /index.html → 200 156 bytes (1.2ms)\n"
-		"'cli' is the view of the process that sent the request, 'srv' of the one that\n"
-		"received it; on one machine both ends are recorded and both lines are real.\n"
-		"Lines are in the order of the request's first byte (live: as they complete).\n"
-		"Markers: (no response) request without an answer before close or the end of the\n"
-		"capture; ? ? ... [no request] the recording started after the request; [gap] bytes\n"
-		"were lost or not captured (the sizes stay exact); [incomplete] a message could not\n"
-		"be parsed to its end; [upgrade] not HTTP after this (101, CONNECT).\n"
-		"JSON fields: ts side pid tid comm local remote sock_id method path host version\n"
-		"status status_text req_body_bytes resp_body_bytes req_wire_bytes resp_wire_bytes\n"
-		"duration_us req_headers resp_headers complete incomplete (reason) [interim_status\n"
-		"upgraded; -vv: req_body/resp_body or *_body_b64, *_body_truncated].\n"
-		"\n"
-		"Output:\n"
-		"  -v, --verbose          add request and response headers (-vv: and bodies)\n"
-		"      --json             one JSON object per line (JSON Lines)\n"
-		"      --utc              times in UTC instead of local time\n"
-		"      --color=WHEN       auto (default: on a terminal, not with NO_COLOR), always, never\n"
-		"      --body-max=BYTES   body bytes shown with -vv (default 4096)\n"
-		"      --slow=DURATION    highlight durations from this (default 1s)\n"
-		"      --live             print each transaction as soon as it completes\n"
-		"                         (default when reading a pipe)\n"
-		"  -q, --quiet            no summary line on stderr\n"
-		"\n"
-		"Filters (different flags must all match; a comma list matches any):\n"
-		"      --status LIST      404, 5xx, 4xx,5xx, >=400, <300\n"
-		"      --method LIST      GET,POST\n"
-		"      --path GLOB        target path glob ('/api/*'); with '?' the query is matched too\n"
-		"      --host GLOB        Host header\n"
-		"      --pid LIST         process id\n"
-		"      --comm GLOB        process name\n"
-		"      --port LIST        local or remote port\n"
-		"      --side SIDE        client or server\n"
-		"      --min-duration D   at least this long: 100ms, 2s, 250us\n"
-		"      --since T, --until T\n"
-		"                         2026-11-25T10:00:00, 10:00:00 (capture's day) or +30s\n"
-		"                         (from the capture's start); by the request's first byte\n"
-		"      --grep REGEX       POSIX ERE on request/status lines, headers and bodies\n"
-		"      --header NAME[=V]  a request or response header (value glob, no case)\n"
-		"\n"
-		"  -h, --help             this help;  -V, --version\n"
-		"\n"
-		"Exit status: 0 ok, 1 unreadable or corrupt input (what could be read is shown),\n"
-		"2 usage error.\n"
-		"\n"
-		"EXAMPLES\n"
-		"  " PROG " s.tinytap                              every transaction\n"
-		"  " PROG " s.tinytap --status 4xx,5xx -v          errors, with headers\n"
-		"  " PROG " s.tinytap --side server --comm nginx   what nginx served\n"
-		"  " PROG " s.tinytap --path '/api/*' --min-duration 100ms -vv\n"
-		"  " PROG " s.tinytap --since +30s --until +1m --grep 'token=[0-9a-f]+'\n"
-		"  " PROG " s.tinytap --json | jq -r 'select(.status >= 500) | .path'\n"
-		"  sudo tinytap-record -o - | " PROG " -           live\n");
+	fprintf(
+	    f,
+	    "Usage: " PROG " [OPTIONS] FILE|-\n"
+	    "Shows the HTTP/1.x transactions in a .tinytap recording, one line each:\n"
+	    "  [12:34:56.790] srv pid=12345 nginx      GET /index.html → 200 156 bytes (1.2ms)\n"
+	    "'cli' is the view of the process that sent the request, 'srv' of the one that\n"
+	    "received it; on one machine both ends are recorded and both lines are real.\n"
+	    "Lines are in the order of the request's first byte (live: as they complete).\n"
+	    "Markers: (no response) request without an answer before close or the end of the\n"
+	    "capture; ? ? ... [no request] the recording started after the request; [gap] bytes\n"
+	    "were lost or not captured (the sizes stay exact); [incomplete] a message could not\n"
+	    "be parsed to its end; [upgrade] not HTTP after this (101, CONNECT).\n"
+	    "JSON fields: ts side pid tid comm local remote sock_id method path host version\n"
+	    "status status_text req_body_bytes resp_body_bytes req_wire_bytes resp_wire_bytes\n"
+	    "duration_us req_headers resp_headers complete incomplete (reason) [interim_status\n"
+	    "upgraded; -vv: req_body/resp_body or *_body_b64, *_body_truncated].\n"
+	    "\n"
+	    "Output:\n"
+	    "  -v, --verbose          add request and response headers (-vv: and bodies)\n"
+	    "      --json             one JSON object per line (JSON Lines)\n"
+	    "      --utc              times in UTC instead of local time\n"
+	    "      --color=WHEN       auto (default: on a terminal, not with NO_COLOR), always, "
+	    "never\n"
+	    "      --body-max=BYTES   body bytes shown with -vv (default 4096)\n"
+	    "      --slow=DURATION    highlight durations from this (default 1s)\n"
+	    "      --live             print each transaction as soon as it completes\n"
+	    "                         (default when reading a pipe)\n"
+	    "  -q, --quiet            no summary line on stderr\n"
+	    "\n"
+	    "Filters (different flags must all match; a comma list matches any):\n"
+	    "      --status LIST      404, 5xx, 4xx,5xx, >=400, <300\n"
+	    "      --method LIST      GET,POST\n"
+	    "      --path GLOB        target path glob ('/api/*'); with '?' the query is matched "
+	    "too\n"
+	    "      --host GLOB        Host header\n"
+	    "      --pid LIST         process id\n"
+	    "      --comm GLOB        process name\n"
+	    "      --port LIST        local or remote port\n"
+	    "      --side SIDE        client or server\n"
+	    "      --min-duration D   at least this long: 100ms, 2s, 250us\n"
+	    "      --since T, --until T\n"
+	    "                         2026-11-25T10:00:00, 10:00:00 (capture's day) or +30s\n"
+	    "                         (from the capture's start); by the request's first byte\n"
+	    "      --grep REGEX       POSIX ERE on request/status lines, headers and bodies\n"
+	    "      --header NAME[=V]  a request or response header (value glob, no case)\n"
+	    "\n"
+	    "  -h, --help             this help;  -V, --version\n"
+	    "\n"
+	    "Exit status: 0 ok, 1 unreadable or corrupt input (what could be read is shown),\n"
+	    "2 usage error.\n"
+	    "\n"
+	    "EXAMPLES\n"
+	    "  " PROG " s.tinytap                              every transaction\n"
+	    "  " PROG " s.tinytap --status 4xx,5xx -v          errors, with headers\n"
+	    "  " PROG " s.tinytap --side server --comm nginx   what nginx served\n"
+	    "  " PROG " s.tinytap --path '/api/*' --min-duration 100ms -vv\n"
+	    "  " PROG " s.tinytap --since +30s --until +1m --grep 'token=[0-9a-f]+'\n"
+	    "  " PROG " s.tinytap --json | jq -r 'select(.status >= 500) | .path'\n"
+	    "  sudo tinytap-record -o - | " PROG " -           live\n");
 }
 
 static int parse_when(const char *s, struct when *w)
@@ -199,42 +202,62 @@ static void on_txn(void *ctx, struct tt_txn *t)
 }
 
 enum {
-	OPT_JSON = 256, OPT_UTC, OPT_COLOR, OPT_BODY_MAX, OPT_SLOW, OPT_LIVE, OPT_STATUS, OPT_METHOD, OPT_PATH, OPT_HOST,
-	OPT_PID, OPT_COMM, OPT_PORT, OPT_SIDE, OPT_MIN_DUR, OPT_SINCE, OPT_UNTIL, OPT_GREP, OPT_HEADER,
+	OPT_JSON = 256,
+	OPT_UTC,
+	OPT_COLOR,
+	OPT_BODY_MAX,
+	OPT_SLOW,
+	OPT_LIVE,
+	OPT_STATUS,
+	OPT_METHOD,
+	OPT_PATH,
+	OPT_HOST,
+	OPT_PID,
+	OPT_COMM,
+	OPT_PORT,
+	OPT_SIDE,
+	OPT_MIN_DUR,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_GREP,
+	OPT_HEADER,
 };
 
 static int parse_args(int argc, char **argv)
 {
 	static const struct option lo[] = {
-		{"help", no_argument, NULL, 'h'},	{"version", no_argument, NULL, 'V'},
-		{"verbose", no_argument, NULL, 'v'},	{"quiet", no_argument, NULL, 'q'},
-		{"json", no_argument, NULL, OPT_JSON},	{"utc", no_argument, NULL, OPT_UTC},
-		{"color", optional_argument, NULL, OPT_COLOR},
-		{"colour", optional_argument, NULL, OPT_COLOR},
-		{"body-max", required_argument, NULL, OPT_BODY_MAX},
-		{"slow", required_argument, NULL, OPT_SLOW},
-		{"live", no_argument, NULL, OPT_LIVE},
-		{"status", required_argument, NULL, OPT_STATUS},
-		{"method", required_argument, NULL, OPT_METHOD},
-		{"path", required_argument, NULL, OPT_PATH},
-		{"host", required_argument, NULL, OPT_HOST},
-		{"pid", required_argument, NULL, OPT_PID},
-		{"comm", required_argument, NULL, OPT_COMM},
-		{"port", required_argument, NULL, OPT_PORT},
-		{"side", required_argument, NULL, OPT_SIDE},
-		{"min-duration", required_argument, NULL, OPT_MIN_DUR},
-		{"since", required_argument, NULL, OPT_SINCE},
-		{"until", required_argument, NULL, OPT_UNTIL},
-		{"grep", required_argument, NULL, OPT_GREP},
-		{"header", required_argument, NULL, OPT_HEADER},
-		{0},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"json", no_argument, NULL, OPT_JSON},
+	    {"utc", no_argument, NULL, OPT_UTC},
+	    {"color", optional_argument, NULL, OPT_COLOR},
+	    {"colour", optional_argument, NULL, OPT_COLOR},
+	    {"body-max", required_argument, NULL, OPT_BODY_MAX},
+	    {"slow", required_argument, NULL, OPT_SLOW},
+	    {"live", no_argument, NULL, OPT_LIVE},
+	    {"status", required_argument, NULL, OPT_STATUS},
+	    {"method", required_argument, NULL, OPT_METHOD},
+	    {"path", required_argument, NULL, OPT_PATH},
+	    {"host", required_argument, NULL, OPT_HOST},
+	    {"pid", required_argument, NULL, OPT_PID},
+	    {"comm", required_argument, NULL, OPT_COMM},
+	    {"port", required_argument, NULL, OPT_PORT},
+	    {"side", required_argument, NULL, OPT_SIDE},
+	    {"min-duration", required_argument, NULL, OPT_MIN_DUR},
+	    {"since", required_argument, NULL, OPT_SINCE},
+	    {"until", required_argument, NULL, OPT_UNTIL},
+	    {"grep", required_argument, NULL, OPT_GREP},
+	    {"header", required_argument, NULL, OPT_HEADER},
+	    {0},
 	};
 	static const enum tt_filter_kind fk[] = {
-		[OPT_STATUS - OPT_STATUS] = TT_F_STATUS,   [OPT_METHOD - OPT_STATUS] = TT_F_METHOD,
-		[OPT_PATH - OPT_STATUS] = TT_F_PATH,       [OPT_HOST - OPT_STATUS] = TT_F_HOST,
-		[OPT_PID - OPT_STATUS] = TT_F_PID,	       [OPT_COMM - OPT_STATUS] = TT_F_COMM,
-		[OPT_PORT - OPT_STATUS] = TT_F_PORT,       [OPT_SIDE - OPT_STATUS] = TT_F_SIDE,
-		[OPT_MIN_DUR - OPT_STATUS] = TT_F_MIN_DUR,
+	    [OPT_STATUS - OPT_STATUS] = TT_F_STATUS,   [OPT_METHOD - OPT_STATUS] = TT_F_METHOD,
+	    [OPT_PATH - OPT_STATUS] = TT_F_PATH,       [OPT_HOST - OPT_STATUS] = TT_F_HOST,
+	    [OPT_PID - OPT_STATUS] = TT_F_PID,	       [OPT_COMM - OPT_STATUS] = TT_F_COMM,
+	    [OPT_PORT - OPT_STATUS] = TT_F_PORT,       [OPT_SIDE - OPT_STATUS] = TT_F_SIDE,
+	    [OPT_MIN_DUR - OPT_STATUS] = TT_F_MIN_DUR,
 	};
 	char err[256];
 	int c;
@@ -247,11 +270,21 @@ static int parse_args(int argc, char **argv)
 		case 'V':
 			printf(PROG " " TT_VERSION "\n");
 			exit(EXIT_OK);
-		case 'v': opts.verbose++; break;
-		case 'q': opts.quiet = 1; break;
-		case OPT_JSON: opts.json = 1; break;
-		case OPT_UTC: opts.utc = 1; break;
-		case OPT_LIVE: opts.live = 1; break;
+		case 'v':
+			opts.verbose++;
+			break;
+		case 'q':
+			opts.quiet = 1;
+			break;
+		case OPT_JSON:
+			opts.json = 1;
+			break;
+		case OPT_UTC:
+			opts.utc = 1;
+			break;
+		case OPT_LIVE:
+			opts.live = 1;
+			break;
 		case OPT_COLOR:
 			if (!optarg || !strcmp(optarg, "always"))
 				opts.color = 1;
@@ -260,7 +293,8 @@ static int parse_args(int argc, char **argv)
 			else if (!strcmp(optarg, "auto"))
 				opts.color = -1;
 			else {
-				fprintf(stderr, PROG ": --color '%s': expected auto, always or never\n",
+				fprintf(stderr,
+					PROG ": --color '%s': expected auto, always or never\n",
 					optarg);
 				return -EINVAL;
 			}
@@ -270,7 +304,8 @@ static int parse_args(int argc, char **argv)
 			errno = 0;
 			unsigned long long v = strtoull(optarg, &end, 10);
 			if (end == optarg || *end || errno || v > (64u << 20)) {
-				fprintf(stderr, PROG ": --body-max '%s': expected bytes up to 64 MiB\n",
+				fprintf(stderr,
+					PROG ": --body-max '%s': expected bytes up to 64 MiB\n",
 					optarg);
 				return -EINVAL;
 			}
@@ -279,7 +314,8 @@ static int parse_args(int argc, char **argv)
 		}
 		case OPT_SLOW:
 			if (tt_filter_parse_duration(optarg, &opts.slow_ns) < 0) {
-				fprintf(stderr, PROG ": --slow '%s': expected a duration like 500ms\n",
+				fprintf(stderr,
+					PROG ": --slow '%s': expected a duration like 500ms\n",
 					optarg);
 				return -EINVAL;
 			}
@@ -287,9 +323,11 @@ static int parse_args(int argc, char **argv)
 		case OPT_SINCE:
 		case OPT_UNTIL:
 			if (parse_when(optarg, c == OPT_SINCE ? &opts.since : &opts.until) < 0) {
-				fprintf(stderr,
-					PROG ": --%s '%s': expected 2026-11-25T10:00:00, 10:00:00 or +30s\n",
-					c == OPT_SINCE ? "since" : "until", optarg);
+				fprintf(
+				    stderr,
+				    PROG
+				    ": --%s '%s': expected 2026-11-25T10:00:00, 10:00:00 or +30s\n",
+				    c == OPT_SINCE ? "since" : "until", optarg);
 				return -EINVAL;
 			}
 			break;
@@ -304,8 +342,9 @@ static int parse_args(int argc, char **argv)
 		case OPT_PORT:
 		case OPT_SIDE:
 		case OPT_MIN_DUR: {
-			enum tt_filter_kind k = c == OPT_GREP ? TT_F_GREP : c == OPT_HEADER ? TT_F_HEADER :
-								      fk[c - OPT_STATUS];
+			enum tt_filter_kind k = c == OPT_GREP	  ? TT_F_GREP
+						: c == OPT_HEADER ? TT_F_HEADER
+								  : fk[c - OPT_STATUS];
 			int rc = tt_filter_add(opts.filter, k, optarg, err, sizeof(err));
 			if (rc < 0) {
 				fprintf(stderr, PROG ": %s\n",
@@ -328,8 +367,8 @@ static int parse_args(int argc, char **argv)
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, PROG ": %s (see --help)\n",
-			optind >= argc ? "expected one recording (FILE or -)" :
-					 "expected exactly one recording");
+			optind >= argc ? "expected one recording (FILE or -)"
+				       : "expected exactly one recording");
 		return -EINVAL;
 	}
 	opts.input = argv[optind];
@@ -399,14 +438,19 @@ int tt_show_main(int argc, char **argv)
 		}
 	}
 	struct stat sb;
-	run.live = opts.live == 1 || (opts.live == -1 && fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode));
+	run.live =
+	    opts.live == 1 || (opts.live == -1 && fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode));
 	if (opts.color == -1) {
 		const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
-		opts.color = isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
+		opts.color =
+		    isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
 	}
-	run.out = (struct tt_output_opts){.verbose = opts.verbose, .json = opts.json,
-					  .color = opts.color && !opts.json, .utc = opts.utc,
-					  .body_show = opts.body_show, .slow_ns = opts.slow_ns};
+	run.out = (struct tt_output_opts){.verbose = opts.verbose,
+					  .json = opts.json,
+					  .color = opts.color && !opts.json,
+					  .utc = opts.utc,
+					  .body_show = opts.body_show,
+					  .slow_ns = opts.slow_ns};
 
 	rd = tt_reader_open_fd(fd, name);
 	if (!rd) {
@@ -431,11 +475,11 @@ int tt_show_main(int argc, char **argv)
 	if (opts.since.set || opts.until.set) {
 		uint64_t s = 0, u = 0;
 		if (opts.since.set)
-			s = tt_engine_boot_ns(run.eng, resolve_when(&opts.since, fi->start_wall_ns,
-								    opts.utc));
+			s = tt_engine_boot_ns(
+			    run.eng, resolve_when(&opts.since, fi->start_wall_ns, opts.utc));
 		if (opts.until.set)
-			u = tt_engine_boot_ns(run.eng, resolve_when(&opts.until, fi->start_wall_ns,
-								    opts.utc));
+			u = tt_engine_boot_ns(
+			    run.eng, resolve_when(&opts.until, fi->start_wall_ns, opts.utc));
 		if (opts.since.set && !s)
 			s = 1;
 		if (opts.until.set && !u)
@@ -447,8 +491,8 @@ int tt_show_main(int argc, char **argv)
 	while (!stop) {
 		struct tt_record rec;
 		if (run.live) {
-			/* Nothing more to read right now: show what is finished instead of waiting for
-			 * the reorder window to fill. */
+			/* Nothing more to read right now: show what is finished instead of waiting
+			 * for the reorder window to fill. */
 			struct pollfd pf = {.fd = fd, .events = POLLIN};
 			if (poll(&pf, 1, 0) == 0)
 				tt_engine_flush(run.eng);

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #define DETECT_TRIES 8
-#define PRE_CAP 64
-#define CLOSING_CAP (1u << 20)
+#define PRE_CAP	     64
+#define CLOSING_CAP  (1u << 20)
 
 struct sdir {
 	int in_call;
@@ -50,7 +50,7 @@ struct tt_streams {
 	size_t nbuckets, count;
 	struct conn *head, *tail;
 	uint64_t loss_epoch, loss_ts; /* LOSS records seen; applied lazily per connection */
-	struct closing_ent *cq; /* ring of closed sockets waiting for their grace period */
+	struct closing_ent *cq;	      /* ring of closed sockets waiting for their grace period */
 	size_t cq_head, cq_len, cq_cap;
 	struct tt_streams_stats st;
 };
@@ -192,8 +192,7 @@ static struct conn *conn_get(struct tt_streams *s, uint64_t id, uint64_t ts)
 void tt_streams_conn(struct tt_streams *s, const struct tt_rec_conn *r)
 {
 	struct conn *c = lookup(s, r->sock_id);
-	if (c && c->had_data &&
-	    (r->origin == TT_ORIGIN_CONNECT || r->origin == TT_ORIGIN_ACCEPT)) {
+	if (c && c->had_data && (r->origin == TT_ORIGIN_CONNECT || r->origin == TT_ORIGIN_ACCEPT)) {
 		/* A new connection on a reused inode number: the old one is over. */
 		conn_finish(s, c, r->ts_ns, 0);
 		c = NULL;
@@ -217,8 +216,13 @@ static void deliver(struct tt_streams *s, struct conn *c, const struct tt_rec_da
 	if (c->ignored || len == 0)
 		return;
 	struct sdir *sd = &c->d[r->dir];
-	struct tt_chunk ch = {.ts = r->ts_ns, .pid = r->pid, .tid = r->tid, .dir = r->dir,
-			      .data = data, .len = len, .gap = gap};
+	struct tt_chunk ch = {.ts = r->ts_ns,
+			      .pid = r->pid,
+			      .tid = r->tid,
+			      .dir = r->dir,
+			      .data = data,
+			      .len = len,
+			      .gap = gap};
 	if (gap) {
 		s->st.gaps++;
 		if (len != TT_LEN_UNKNOWN)
@@ -379,7 +383,7 @@ void tt_streams_close(struct tt_streams *s, const struct tt_rec_close *r)
 		s->cq_head = 0;
 	}
 	s->cq[(s->cq_head + s->cq_len) % s->cq_cap] =
-		(struct closing_ent){.sock_id = r->sock_id, .close_ts = r->ts_ns};
+	    (struct closing_ent){.sock_id = r->sock_id, .close_ts = r->ts_ns};
 	s->cq_len++;
 }
 

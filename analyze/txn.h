@@ -2,9 +2,10 @@
 /*
  * analyze/txn.h - one transaction (request + response) as seen by one side of a connection.
  *
- * The core is protocol-neutral: an operation (HTTP method, SQL verb, Redis command), a target (path,
- * query, key), an authority (Host), a status, and two messages with headers and bodies. HTTP/1.1
- * fills it today; HTTP/2, gRPC, PostgreSQL, MySQL, Redis and WebSocket fill the same fields later.
+ * The core is protocol-neutral: an operation (HTTP method, SQL verb, Redis command), a target
+ * (path, query, key), an authority (Host), a status, and two messages with headers and bodies.
+ * HTTP/1.1 fills it today; HTTP/2, gRPC, PostgreSQL, MySQL, Redis and WebSocket fill the same
+ * fields later.
  *
  * Ownership: a struct tt_txn owns every string, header and body buffer it points to; tt_txn_free()
  * releases them all. Whoever holds the pointer owns the txn (the protocol parser until it emits,
@@ -25,17 +26,18 @@ enum tt_side {
 };
 
 /* Transaction flags. */
-#define TT_TXN_NO_REQUEST (1u << 0)  /* response seen, its request was not (recording started late) */
+#define TT_TXN_NO_REQUEST                                                                          \
+	(1u << 0) /* response seen, its request was not (recording started late) */
 #define TT_TXN_NO_RESPONSE (1u << 1) /* request seen, no response before close / end of capture */
-#define TT_TXN_GAP (1u << 2)	     /* bytes of this transaction were lost or not captured */
-#define TT_TXN_BROKEN (1u << 3)	     /* a message could not be parsed to its end */
-#define TT_TXN_UPGRADED (1u << 4)    /* 101 / CONNECT: the connection stopped being HTTP after it */
-#define TT_TXN_EVICTED (1u << 5)     /* connection dropped from memory (too many open) */
+#define TT_TXN_GAP	   (1u << 2) /* bytes of this transaction were lost or not captured */
+#define TT_TXN_BROKEN	   (1u << 3) /* a message could not be parsed to its end */
+#define TT_TXN_UPGRADED	   (1u << 4) /* 101 / CONNECT: the connection stopped being HTTP after it */
+#define TT_TXN_EVICTED	   (1u << 5) /* connection dropped from memory (too many open) */
 
 /* Caps: everything growable in a txn has one. */
-#define TT_TXN_MAX_HEADERS 128
+#define TT_TXN_MAX_HEADERS	128
 #define TT_TXN_MAX_HEADER_BYTES (32u * 1024)
-#define TT_TXN_MAX_TARGET 8192
+#define TT_TXN_MAX_TARGET	8192
 
 struct tt_kv {
 	char *name;  /* owned */
@@ -43,43 +45,43 @@ struct tt_kv {
 };
 
 struct tt_msg {
-	int seen;		  /* at least the first byte was parsed */
-	int complete;		  /* parsed to its end */
-	int done;		  /* parsing of it is over: complete, broken or never coming */
-	uint64_t ts_first;	  /* boot ns of the record holding the first byte */
-	uint64_t ts_last;	  /* boot ns of the record holding the last byte */
-	uint32_t pid, tid;	  /* process of the first byte */
-	struct tt_kv *headers;	  /* owned array of n_headers */
+	int seen;	       /* at least the first byte was parsed */
+	int complete;	       /* parsed to its end */
+	int done;	       /* parsing of it is over: complete, broken or never coming */
+	uint64_t ts_first;     /* boot ns of the record holding the first byte */
+	uint64_t ts_last;      /* boot ns of the record holding the last byte */
+	uint32_t pid, tid;     /* process of the first byte */
+	struct tt_kv *headers; /* owned array of n_headers */
 	uint32_t n_headers;
-	uint32_t header_bytes;	  /* bytes kept in headers (capped) */
+	uint32_t header_bytes; /* bytes kept in headers (capped) */
 	int headers_truncated;
-	uint64_t body_bytes;	  /* decoded body bytes (exact, even when not kept) */
-	uint64_t wire_bytes;	  /* bytes of the whole message on the wire (start line to end) */
-	uint8_t *body;		  /* owned, first body_len bytes of the body (or NULL) */
+	uint64_t body_bytes; /* decoded body bytes (exact, even when not kept) */
+	uint64_t wire_bytes; /* bytes of the whole message on the wire (start line to end) */
+	uint8_t *body;	     /* owned, first body_len bytes of the body (or NULL) */
 	size_t body_len, body_cap;
-	int body_truncated;	  /* body_bytes > body_len */
-	int body_holes;		  /* some body bytes were not captured (gap, sendfile) */
-	int gap;		  /* a gap fell into this message */
+	int body_truncated; /* body_bytes > body_len */
+	int body_holes;	    /* some body bytes were not captured (gap, sendfile) */
+	int gap;	    /* a gap fell into this message */
 };
 
 struct tt_txn {
-	const char *proto;	/* static name, "http/1.1" */
+	const char *proto; /* static name, "http/1.1" */
 	enum tt_side side;
-	uint32_t pid, tid;	/* process of the side this txn was seen from */
+	uint32_t pid, tid; /* process of the side this txn was seen from */
 	char comm[16];
 	uint64_t sock_id;
 	struct tt_addr local, remote;
 	char unix_path[108];
-	uint32_t flags;		/* TT_TXN_* */
-	char *op;		/* owned: method / command, or NULL */
-	char *target;		/* owned: path / query / key, or NULL */
-	char *authority;	/* owned: Host, or NULL */
-	char *version;		/* owned: request's "HTTP/1.1", or NULL */
-	char *resp_version;	/* owned: response's "HTTP/1.1", or NULL */
-	int status;		/* response status, 0 = none */
-	char *status_text;	/* owned, or NULL */
-	int interim_status;	/* last 1xx before the final response, 0 = none */
-	uint64_t seq;		/* creation order, for deterministic ordering */
+	uint32_t flags;	    /* TT_TXN_* */
+	char *op;	    /* owned: method / command, or NULL */
+	char *target;	    /* owned: path / query / key, or NULL */
+	char *authority;    /* owned: Host, or NULL */
+	char *version;	    /* owned: request's "HTTP/1.1", or NULL */
+	char *resp_version; /* owned: response's "HTTP/1.1", or NULL */
+	int status;	    /* response status, 0 = none */
+	char *status_text;  /* owned, or NULL */
+	int interim_status; /* last 1xx before the final response, 0 = none */
+	uint64_t seq;	    /* creation order, for deterministic ordering */
 	struct tt_msg req, resp;
 };
 

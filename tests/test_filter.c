@@ -113,9 +113,9 @@ Test(filter, duration_grep_header)
 	cr_assert(match1(TT_F_MIN_DUR, "0.25s", t));
 	cr_assert_not(match1(TT_F_MIN_DUR, "251ms", t));
 	cr_assert(bad(TT_F_MIN_DUR, "fast"));
-	cr_assert(match1(TT_F_GREP, "s3cr3t", t));	   /* body */
+	cr_assert(match1(TT_F_GREP, "s3cr3t", t));	       /* body */
 	cr_assert(match1(TT_F_GREP, "^X-Request-Id: abc", t)); /* header line */
-	cr_assert(match1(TT_F_GREP, "^GET / HTTP", t) == 0); /* no version set: "GET / " */
+	cr_assert(match1(TT_F_GREP, "^GET / HTTP", t) == 0);   /* no version set: "GET / " */
 	cr_assert(match1(TT_F_GREP, "^GET / ", t));
 	cr_assert_not(match1(TT_F_GREP, "password", t));
 	cr_assert(bad(TT_F_GREP, "("));

@@ -41,8 +41,12 @@ static void h_open(struct h *h, int role)
 
 static void h_feed(struct h *h, int dir, const char *s, size_t n)
 {
-	struct tt_chunk c = {.ts = ++h->ts * 1000, .pid = 10, .tid = 11, .dir = dir,
-			     .data = (const uint8_t *)s, .len = n};
+	struct tt_chunk c = {.ts = ++h->ts * 1000,
+			     .pid = 10,
+			     .tid = 11,
+			     .dir = dir,
+			     .data = (const uint8_t *)s,
+			     .len = n};
 	tt_http1_proto.feed(h->sess, &c);
 }
 
@@ -71,7 +75,7 @@ static void h_free(struct h *h)
 		tt_txn_free(h->sink.t[i]);
 }
 
-#define REQ TT_DIR_EGRESS  /* client socket: requests go out */
+#define REQ  TT_DIR_EGRESS /* client socket: requests go out */
 #define RESP TT_DIR_INGRESS
 
 static void check(const struct tt_txn *t, const char *method, const char *path, int status,
@@ -86,12 +90,13 @@ static void check(const struct tt_txn *t, const char *method, const char *path, 
 	cr_assert_eq(t->status, status, "status %d != %d", t->status, status);
 	cr_assert_eq(t->resp.body_bytes, body, "body %lu != %lu", (unsigned long)t->resp.body_bytes,
 		     (unsigned long)body);
-	cr_assert_eq(tt_txn_complete(t), complete, "complete %d (flags %#x) for %s", tt_txn_complete(t),
-		     t->flags, path ? path : "?");
+	cr_assert_eq(tt_txn_complete(t), complete, "complete %d (flags %#x) for %s",
+		     tt_txn_complete(t), t->flags, path ? path : "?");
 }
 
 static const char get1[] = "GET /index.html HTTP/1.1\r\nHost: example\r\nUser-Agent: t\r\n\r\n";
-static const char resp1[] = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello";
+static const char resp1[] =
+    "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nhello";
 
 Test(http1, simple_get)
 {
@@ -112,9 +117,11 @@ Test(http1, split_at_every_byte)
 {
 	/* two keep-alive transactions, each direction cut in two at every position */
 	char req[512], resp[512];
-	snprintf(req, sizeof(req), "%s%s", get1, "POST /api HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc");
+	snprintf(req, sizeof(req), "%s%s", get1,
+		 "POST /api HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc");
 	snprintf(resp, sizeof(resp), "%s%s", resp1,
-		 "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nxyz\r\n2\r\n!!\r\n0\r\n\r\n");
+		 "HTTP/1.1 201 Created\r\nTransfer-Encoding: "
+		 "chunked\r\n\r\n3\r\nxyz\r\n2\r\n!!\r\n0\r\n\r\n");
 	size_t rl = strlen(req), sl = strlen(resp);
 	for (size_t cut = 0; cut <= (rl > sl ? rl : sl); cut++) {
 		struct h h;
@@ -152,11 +159,13 @@ Test(http1, pipelined)
 {
 	struct h h;
 	h_open(&h, TT_ROLE_CLIENT);
-	h_str(&h, REQ, "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"
-		       "GET /c HTTP/1.1\r\nHost: x\r\n\r\n");
-	h_str(&h, RESP, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nA"
-			"HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nBB"
-			"HTTP/1.1 500 Oops\r\nContent-Length: 3\r\n\r\nCCC");
+	h_str(&h, REQ,
+	      "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n"
+	      "GET /c HTTP/1.1\r\nHost: x\r\n\r\n");
+	h_str(&h, RESP,
+	      "HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\nA"
+	      "HTTP/1.1 404 Not Found\r\nContent-Length: 2\r\n\r\nBB"
+	      "HTTP/1.1 500 Oops\r\nContent-Length: 3\r\n\r\nCCC");
 	cr_assert_eq(h.sink.n, 3);
 	check(h.sink.t[0], "GET", "/a", 200, 1, 1);
 	check(h.sink.t[1], "GET", "/b", 404, 2, 1);
@@ -183,7 +192,9 @@ Test(http1, no_body_204_304_and_100_continue)
 	struct h h;
 	h_open(&h, TT_ROLE_CLIENT);
 	h_str(&h, REQ, "DELETE /x HTTP/1.1\r\n\r\nGET /y HTTP/1.1\r\n\r\n");
-	h_str(&h, RESP, "HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 304 Not Modified\r\nContent-Length: 99\r\n\r\n");
+	h_str(&h, RESP,
+	      "HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 304 Not Modified\r\nContent-Length: "
+	      "99\r\n\r\n");
 	h_str(&h, REQ, "PUT /z HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
 	h_str(&h, RESP, "HTTP/1.1 100 Continue\r\n\r\n");
 	h_str(&h, REQ, "ok");
@@ -201,7 +212,9 @@ Test(http1, upgrade_stops_parsing)
 	struct h h;
 	h_open(&h, TT_ROLE_CLIENT);
 	h_str(&h, REQ, "GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
-	h_str(&h, RESP, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n\x81\x05hello");
+	h_str(&h, RESP,
+	      "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: "
+	      "websocket\r\n\r\n\x81\x05hello");
 	h_str(&h, REQ, "\x81\x85xxxxGET / HTTP/1.1\r\n\r\n");
 	h_str(&h, RESP, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
 	h_close(&h);
@@ -216,7 +229,9 @@ Test(http1, upgrade_alone_in_its_chunk)
 	struct h h;
 	h_open(&h, TT_ROLE_CLIENT);
 	h_str(&h, REQ, "GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
-	h_str(&h, RESP, "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n");
+	h_str(&h, RESP,
+	      "HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: "
+	      "websocket\r\n\r\n");
 	h_str(&h, REQ, "GET /not-http HTTP/1.1\r\n\r\n");
 	h_str(&h, RESP, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
 	h_close(&h);
@@ -229,7 +244,8 @@ Test(http1, wire_bytes)
 {
 	struct h h;
 	h_open(&h, TT_ROLE_CLIENT);
-	const char *r2 = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+	const char *r2 =
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
 	char both[512];
 	snprintf(both, sizeof(both), "%s%s", resp1, r2);
 	h_str(&h, REQ, get1);
@@ -262,7 +278,9 @@ Test(http1, mid_connection_start)
 	struct h h;
 	h_open(&h, TT_ROLE_UNKNOWN);
 	/* the recording starts in the middle of a response body, then a full exchange */
-	h_str(&h, RESP, "ody of an earlier response\r\nmore\nHTTP/1.1 302 Found\r\nLocation: /x\r\nContent-Length: 0\r\n\r\n");
+	h_str(&h, RESP,
+	      "ody of an earlier response\r\nmore\nHTTP/1.1 302 Found\r\nLocation: "
+	      "/x\r\nContent-Length: 0\r\n\r\n");
 	h_str(&h, REQ, "ers: y\r\n\r\nGET /next HTTP/1.1\r\n\r\n");
 	h_str(&h, RESP, resp1);
 	h_close(&h);
@@ -434,12 +452,14 @@ static uint32_t rnd(uint32_t *seed)
 Test(http1, random_mutations)
 {
 	static const char *const corpus[] = {
-		get1, resp1,
-		"POST /api HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
-		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
-		"HTTP/1.1 101 Switching\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\n",
-		"HEAD / HTTP/1.1\r\n\r\n", "HTTP/1.1 304 NM\r\nContent-Length: 9\r\n\r\n",
-		"HTTP/1.0 200 OK\r\n\r\nbody until close",
+	    get1,
+	    resp1,
+	    "POST /api HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+	    "HTTP/1.1 101 Switching\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\n",
+	    "HEAD / HTTP/1.1\r\n\r\n",
+	    "HTTP/1.1 304 NM\r\nContent-Length: 9\r\n\r\n",
+	    "HTTP/1.0 200 OK\r\n\r\nbody until close",
 	};
 	uint32_t seed = 12345;
 #define RND() rnd(&seed)

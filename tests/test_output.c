@@ -49,13 +49,15 @@ Test(output, one_line)
 	struct tt_output_opts o = {.utc = 1};
 	struct tt_txn *t = mk();
 	char *s = render(&o, t);
-	cr_assert_str_eq(s, "[10:00:00.123] cli pid=42 curl       GET /index.html → 200 156 bytes (1.2ms)\n");
+	cr_assert_str_eq(
+	    s, "[10:00:00.123] cli pid=42 curl       GET /index.html → 200 156 bytes (1.2ms)\n");
 	free(s);
 	t->flags |= TT_TXN_NO_RESPONSE;
 	t->status = 0;
 	t->resp.seen = 0;
 	s = render(&o, t);
-	cr_assert_str_eq(s, "[10:00:00.123] cli pid=42 curl       GET /index.html → (no response)\n");
+	cr_assert_str_eq(s,
+			 "[10:00:00.123] cli pid=42 curl       GET /index.html → (no response)\n");
 	free(s);
 	tt_txn_free(t);
 }
@@ -66,7 +68,10 @@ Test(output, wire_bytes_are_escaped)
 	struct tt_txn *t = mk();
 	free(t->target);
 	t->target = strdup("/\x1b[2Jevil");
-	tt_msg_add_header(&t->req, "X-Evil", 6, "a\x07" "b", 3);
+	tt_msg_add_header(&t->req, "X-Evil", 6,
+			  "a\x07"
+			  "b",
+			  3);
 	char *s = render(&o, t);
 	cr_assert_null(strchr(s, '\x1b'), "%s", s);
 	cr_assert_null(strchr(s, '\x07'), "%s", s);
@@ -86,10 +91,12 @@ Test(output, json)
 	t->target = strdup("/q?x=\xff\n");
 	char *s = render(&o, t);
 	cr_assert_not_null(strstr(s, "{\"ts\":\"2026-11-25T10:00:00.123456Z\""), "%s", s);
-	cr_assert_not_null(strstr(s, "\"side\":\"client\",\"pid\":42,\"tid\":43,\"comm\":\"curl\""));
+	cr_assert_not_null(
+	    strstr(s, "\"side\":\"client\",\"pid\":42,\"tid\":43,\"comm\":\"curl\""));
 	cr_assert_not_null(strstr(s, "\"local\":\"127.0.0.1:50000\",\"remote\":\"127.0.0.1:80\""));
 	cr_assert_not_null(strstr(s, "\"path\":\"/q?x=\\ufffd\\n\""), "%s", s);
-	cr_assert_not_null(strstr(s, "\"resp_headers\":{\"Set-Cookie\":\"a=1, b=\\\"2\\\"\"}"), "%s", s);
+	cr_assert_not_null(strstr(s, "\"resp_headers\":{\"Set-Cookie\":\"a=1, b=\\\"2\\\"\"}"),
+			   "%s", s);
 	cr_assert_not_null(strstr(s, "\"duration_us\":1200"));
 	cr_assert_not_null(strstr(s, "\"complete\":true"));
 	cr_assert_eq(s[strlen(s) - 1], '\n');
@@ -101,9 +108,9 @@ Test(output, json)
 Test(output, gzip_body_decoded)
 {
 	static const unsigned char gz[] = {
-		0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xcb, 0x48, 0xcd, 0xc9,
-		0xc9, 0x57, 0x28, 0xcf, 0x2f, 0xca, 0x49, 0xe1, 0x02, 0x00, 0x2d, 0x3b, 0x08, 0xaf,
-		0x0c, 0x00, 0x00, 0x00,
+	    0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xcb,
+	    0x48, 0xcd, 0xc9, 0xc9, 0x57, 0x28, 0xcf, 0x2f, 0xca, 0x49, 0xe1,
+	    0x02, 0x00, 0x2d, 0x3b, 0x08, 0xaf, 0x0c, 0x00, 0x00, 0x00,
 	}; /* "hello world\n" */
 	uint8_t *out;
 	size_t n;
@@ -118,7 +125,8 @@ Test(output, gzip_body_decoded)
 	cr_assert_eq(trunc, 1);
 	free(out);
 	/* not gzip */
-	cr_assert_lt(tt_output_gunzip((const uint8_t *)"plain text", 10, 1024, &out, &n, &trunc), 0);
+	cr_assert_lt(tt_output_gunzip((const uint8_t *)"plain text", 10, 1024, &out, &n, &trunc),
+		     0);
 
 	struct tt_output_opts o = {.utc = 1, .verbose = 2, .body_show = 4096};
 	struct tt_txn *t = mk();

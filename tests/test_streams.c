@@ -56,8 +56,12 @@ static void fx_fini(struct fx *f)
 
 static void conn(struct fx *f, uint64_t sock, int role)
 {
-	struct tt_rec_conn c = {.ts_ns = ++f->ts, .sock_id = sock, .pid = 1, .role = (uint8_t)role,
-				.origin = role == TT_ROLE_CLIENT ? TT_ORIGIN_CONNECT : TT_ORIGIN_ACCEPT};
+	struct tt_rec_conn c = {.ts_ns = ++f->ts,
+				.sock_id = sock,
+				.pid = 1,
+				.role = (uint8_t)role,
+				.origin =
+				    role == TT_ROLE_CLIENT ? TT_ORIGIN_CONNECT : TT_ORIGIN_ACCEPT};
 	c.local.family = c.remote.family = TT_AF_INET;
 	c.local.port = 40000;
 	c.remote.port = 80;
@@ -65,11 +69,17 @@ static void conn(struct fx *f, uint64_t sock, int role)
 }
 
 /* One DATA record: bytes [off, off+cap) of a call of call_bytes. */
-static void seg(struct fx *f, uint64_t sock, int dir, uint64_t ts, uint64_t call_bytes, uint64_t off,
-		const char *p, uint32_t cap, uint16_t flags)
+static void seg(struct fx *f, uint64_t sock, int dir, uint64_t ts, uint64_t call_bytes,
+		uint64_t off, const char *p, uint32_t cap, uint16_t flags)
 {
-	struct tt_rec_data d = {.ts_ns = ts, .sock_id = sock, .pid = 1, .tid = 1, .dir = (uint8_t)dir,
-				.flags = flags, .call_bytes = call_bytes, .seg_off = off,
+	struct tt_rec_data d = {.ts_ns = ts,
+				.sock_id = sock,
+				.pid = 1,
+				.tid = 1,
+				.dir = (uint8_t)dir,
+				.flags = flags,
+				.call_bytes = call_bytes,
+				.seg_off = off,
 				.cap_len = cap};
 	tt_streams_data(f->s, &d, (const uint8_t *)p);
 }
@@ -256,8 +266,12 @@ static void eng_out(void *ctx, struct tt_txn *t)
 static struct tt_record data_rec(uint64_t ts, uint64_t sock, int dir, const char *p)
 {
 	struct tt_record r = {.type = TT_REC_DATA};
-	r.u.data = (struct tt_rec_data){.ts_ns = ts, .sock_id = sock, .pid = 42, .tid = 42,
-					.dir = (uint8_t)dir, .call_bytes = strlen(p),
+	r.u.data = (struct tt_rec_data){.ts_ns = ts,
+					.sock_id = sock,
+					.pid = 42,
+					.tid = 42,
+					.dir = (uint8_t)dir,
+					.call_bytes = strlen(p),
 					.cap_len = (uint32_t)strlen(p)};
 	r.payload = (const uint8_t *)p;
 	return r;
@@ -276,10 +290,10 @@ Test(engine, reorders_records_and_orders_output_by_first_byte)
 	tt_engine_add(e, &p);
 	/* conn 1 starts first but finishes last; records of conn 2 arrive out of time order */
 	struct tt_record r[] = {
-		data_rec(1000, 1, TT_DIR_EGRESS, "GET /first HTTP/1.1\r\n\r\n"),
-		data_rec(3000, 2, TT_DIR_INGRESS, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
-		data_rec(2000, 2, TT_DIR_EGRESS, "GET /second HTTP/1.1\r\n\r\n"),
-		data_rec(9000, 1, TT_DIR_INGRESS, "HTTP/1.1 404 No\r\nContent-Length: 0\r\n\r\n"),
+	    data_rec(1000, 1, TT_DIR_EGRESS, "GET /first HTTP/1.1\r\n\r\n"),
+	    data_rec(3000, 2, TT_DIR_INGRESS, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+	    data_rec(2000, 2, TT_DIR_EGRESS, "GET /second HTTP/1.1\r\n\r\n"),
+	    data_rec(9000, 1, TT_DIR_INGRESS, "HTTP/1.1 404 No\r\nContent-Length: 0\r\n\r\n"),
 	};
 	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++)
 		cr_assert_eq(tt_engine_add(e, &r[i]), 0);
@@ -311,10 +325,13 @@ static void count_out(void *ctx, struct tt_txn *t)
 Test(engine, random_records)
 {
 	static const char *const pieces[] = {
-		"GET / HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc",
-		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
-		"POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", "\x16\x03\x01garbage",
-		"HTTP/1.1 101 S\r\nUpgrade: ws\r\nConnection: upgrade\r\n\r\n", "HEAD / HTTP/1.1\r\n\r\n",
+	    "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+	    "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc",
+	    "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+	    "POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello",
+	    "\x16\x03\x01garbage",
+	    "HTTP/1.1 101 S\r\nUpgrade: ws\r\nConnection: upgrade\r\n\r\n",
+	    "HEAD / HTTP/1.1\r\n\r\n",
 	};
 	uint32_t seed = 777;
 	uint64_t total = 0;
@@ -331,22 +348,28 @@ Test(engine, random_records)
 			uint64_t sock = rnd(&seed) % 12;
 			switch (r.type) {
 			case TT_REC_DATA: {
-				const char *p = pieces[rnd(&seed) % (sizeof(pieces) / sizeof(pieces[0]))];
+				const char *p =
+				    pieces[rnd(&seed) % (sizeof(pieces) / sizeof(pieces[0]))];
 				uint32_t len = (uint32_t)strlen(p);
 				uint32_t cap = rnd(&seed) % (len + 1);
-				r.u.data = (struct tt_rec_data){.ts_ns = t, .sock_id = sock, .pid = 5,
-								.dir = (uint8_t)(rnd(&seed) % 3),
-								.flags = (uint16_t)(rnd(&seed) % 3 ? 0 : rnd(&seed) & 0x3f),
-								.call_bytes = rnd(&seed) % 4 ? len : rnd(&seed),
-								.seg_off = rnd(&seed) % 4 ? 0 : rnd(&seed) % 64,
-								.cap_len = cap};
+				r.u.data = (struct tt_rec_data){
+				    .ts_ns = t,
+				    .sock_id = sock,
+				    .pid = 5,
+				    .dir = (uint8_t)(rnd(&seed) % 3),
+				    .flags = (uint16_t)(rnd(&seed) % 3 ? 0 : rnd(&seed) & 0x3f),
+				    .call_bytes = rnd(&seed) % 4 ? len : rnd(&seed),
+				    .seg_off = rnd(&seed) % 4 ? 0 : rnd(&seed) % 64,
+				    .cap_len = cap};
 				r.payload = (const uint8_t *)p;
 				break;
 			}
 			case TT_REC_CONN:
-				r.u.conn = (struct tt_rec_conn){.ts_ns = t, .sock_id = sock,
-								.role = (uint8_t)(rnd(&seed) % 4),
-								.origin = (uint8_t)(rnd(&seed) % 4)};
+				r.u.conn =
+				    (struct tt_rec_conn){.ts_ns = t,
+							 .sock_id = sock,
+							 .role = (uint8_t)(rnd(&seed) % 4),
+							 .origin = (uint8_t)(rnd(&seed) % 4)};
 				r.u.conn.local.family = (uint16_t)(rnd(&seed) % 12);
 				break;
 			case TT_REC_CLOSE:
@@ -355,14 +378,17 @@ Test(engine, random_records)
 			case TT_REC_PROCESS:
 				r.u.process.ts_ns = t;
 				r.u.process.pid = 5;
-				memset(r.u.process.comm, 'A' + rnd(&seed) % 26, sizeof(r.u.process.comm));
+				memset(r.u.process.comm, 'A' + rnd(&seed) % 26,
+				       sizeof(r.u.process.comm));
 				r.u.process.comm[3] = '\n';
 				break;
 			case TT_REC_LOSS:
-				r.u.loss = (struct tt_rec_loss){.ts_ns = t, .events = rnd(&seed) % 2};
+				r.u.loss =
+				    (struct tt_rec_loss){.ts_ns = t, .events = rnd(&seed) % 2};
 				break;
 			case TT_REC_CLOCK_SYNC:
-				r.u.clock_sync = (struct tt_rec_clock_sync){.boot_ns = t, .realtime_ns = (int64_t)rnd(&seed) << 20};
+				r.u.clock_sync = (struct tt_rec_clock_sync){
+				    .boot_ns = t, .realtime_ns = (int64_t)rnd(&seed) << 20};
 				break;
 			default:
 				r.u.stats.ts_ns = t;
