@@ -22,6 +22,7 @@ struct rent {
 struct proc {
 	uint32_t pid;
 	char comm[16];
+	uint64_t cgroup_id;
 	struct proc *next;
 };
 
@@ -164,11 +165,16 @@ static void on_emit(void *ctx, struct tt_txn *t)
 	release(e, 0);
 }
 
+static size_t phash(uint32_t pid);
+
 static void on_fill(void *ctx, struct tt_txn *t)
 {
 	struct tt_engine *e = ctx;
 	const char *c = tt_engine_comm(e, t->pid);
 	snprintf(t->comm, sizeof(t->comm), "%s", c);
+	for (struct proc *p = e->procs[phash(t->pid)]; p; p = p->next)
+		if (p->pid == t->pid)
+			t->cgroup_id = p->cgroup_id;
 }
 
 struct tt_engine *tt_engine_new(const struct tt_engine_opts *o, tt_engine_out_fn out, void *ctx)
@@ -257,6 +263,7 @@ static void proc_set(struct tt_engine *e, const struct tt_rec_process *r)
 	}
 	memcpy(p->comm, r->comm, sizeof(p->comm));
 	p->comm[sizeof(p->comm) - 1] = 0;
+	p->cgroup_id = r->cgroup_id;
 	/* names are printed: keep them printable */
 	for (char *c = p->comm; *c; c++)
 		if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7f || *c == ' ')

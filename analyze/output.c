@@ -372,6 +372,7 @@ static void print_json(FILE *f, const struct tt_output_opts *o, const struct tt_
 	fprintf(f, ",\"side\":\"%s\",\"pid\":%u,\"tid\":%u,\"comm\":", side_name(t->side), t->pid,
 		t->tid);
 	json_cstr(f, t->comm);
+	fprintf(f, ",\"cgroup_id\":%" PRIu64, t->cgroup_id);
 	fputs(",\"local\":", f);
 	json_cstr(f, la);
 	fputs(",\"remote\":", f);

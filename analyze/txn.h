@@ -69,6 +69,7 @@ struct tt_txn {
 	enum tt_side side;
 	uint32_t pid, tid; /* process of the side this txn was seen from */
 	char comm[16];
+	uint64_t cgroup_id; /* cgroup v2 id of that process, 0 if unknown (container later) */
 	uint64_t sock_id;
 	struct tt_addr local, remote;
 	char unix_path[108];
