@@ -331,7 +331,9 @@ static void process(struct tt_engine *e, const struct tt_record *r, uint64_t ts)
 	default:
 		break;
 	}
-	tt_streams_tick(e->streams, ts);
+	if (r->type != TT_REC_LOSS && r->type != TT_REC_CLOCK_SYNC && r->type != TT_REC_STATS &&
+	    r->type != TT_REC_END)
+		tt_streams_tick(e->streams, ts);
 }
 
 static void drain(struct tt_engine *e, int all)
@@ -366,6 +368,15 @@ int tt_engine_add(struct tt_engine *e, const struct tt_record *rec)
 	if (!e->st.have_ts || ts > e->st.last_ts)
 		e->st.last_ts = ts;
 	e->st.have_ts = 1;
+	/* Kernel records (ring buffer) carry the time of the event; user-space records (LOSS,
+	 * CLOCK_SYNC, STATS, END) the time user space wrote them, which runs ahead of a lagging
+	 * ring. A LOSS therefore takes its place in file order (after the kernel records before
+	 * it), and only kernel records move the clock that drives the windows. */
+	int kernel = rec->type == TT_REC_DATA || rec->type == TT_REC_CONN ||
+		     rec->type == TT_REC_CLOSE || rec->type == TT_REC_PROCESS ||
+		     rec->type == TT_REC_PROCESS_EXIT;
+	if (rec->type == TT_REC_LOSS)
+		ts = e->max_ts;
 	if (e->rn == e->rcap) {
 		size_t nc = e->rcap ? e->rcap * 2 : 256;
 		struct rent **n = realloc(e->rh, nc * sizeof(*n));
@@ -397,7 +408,7 @@ int tt_engine_add(struct tt_engine *e, const struct tt_record *rec)
 		x->rec.u.data.cap_len = 0;
 	}
 	rpush(e, x);
-	if (ts > e->max_ts)
+	if (kernel && ts > e->max_ts)
 		e->max_ts = ts;
 	drain(e, 0);
 	return 0;
