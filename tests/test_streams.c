@@ -408,3 +408,29 @@ Test(engine, random_records)
 	cr_log_info("random_records: %lu transactions", (unsigned long)total);
 	cr_assert_gt(total, 100);
 }
+
+Test(engine, loss_applies_in_file_order)
+{
+	struct sink s = {0};
+	struct tt_engine_opts o = {0};
+	struct tt_engine *e = tt_engine_new(&o, eng_out, &s);
+	struct tt_record r[] = {
+		data_rec(1000, 1, TT_DIR_EGRESS, "GET /a HTTP/1.1\r\n\r\n"),
+		data_rec(2000, 1, TT_DIR_INGRESS, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n01234"),
+		{.type = TT_REC_LOSS}, /* user space learnt of it later: its own ts is far ahead */
+		data_rec(3000, 1, TT_DIR_INGRESS, "56789"),
+		data_rec(4000, 1, TT_DIR_EGRESS, "GET /b HTTP/1.1\r\n\r\n"),
+		data_rec(5000, 1, TT_DIR_INGRESS, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+	};
+	r[2].u.loss = (struct tt_rec_loss){.ts_ns = 900000000, .events = 1};
+	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++)
+		cr_assert_eq(tt_engine_add(e, &r[i]), 0);
+	tt_engine_finish(e);
+	cr_assert_eq(s.n, 2);
+	cr_assert_str_eq(s.t[0]->target, "/a");
+	cr_assert(s.t[0]->flags & TT_TXN_GAP);
+	cr_assert_str_eq(s.t[1]->target, "/b");
+	cr_assert(tt_txn_complete(s.t[1]));
+	tt_engine_free(e);
+	sink_free(&s);
+}
