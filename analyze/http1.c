@@ -331,8 +331,6 @@ static int on_message_begin(llhttp_t *p)
 			}
 		if (t && h->barrier && i >= h->barrier_pos)
 			t = NULL; /* may answer a request lost in the gap */
-		if (t && t->req.seen && t->req.ts_first > d->ch->ts)
-			t = NULL; /* a response cannot come before its request */
 		d->cur_orphan = 0;
 		if (!t) {
 			t = txn_new(h, d->ch);
@@ -422,8 +420,11 @@ static int on_headers_complete(llhttp_t *p)
 	if ((t->op && strcmp(t->op, "HEAD") == 0) || st == 204 || st == 304 ||
 	    (st >= 100 && st < 200 && st != 101))
 		return 1;
-	if (t->op && strcmp(t->op, "CONNECT") == 0 && st >= 200 && st < 300)
+	if (t->op && strcmp(t->op, "CONNECT") == 0 && st >= 200 && st < 300) {
+		t->flags |= TT_TXN_UPGRADED; /* a tunnel from here on */
+		d->h->upgraded = 1;
 		return 2;
+	}
 	return 0;
 }
 

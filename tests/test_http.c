@@ -259,6 +259,21 @@ Test(http1, wire_bytes)
 	h_free(&h);
 }
 
+Test(http1, connect_tunnel)
+{
+	struct h h;
+	h_open(&h, TT_ROLE_CLIENT);
+	h_str(&h, REQ, "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n");
+	h_str(&h, RESP, "HTTP/1.1 200 Connection established\r\n\r\n");
+	h_str(&h, REQ, "\x16\x03\x01 client hello GET / HTTP/1.1\r\n\r\n");
+	h_str(&h, RESP, "\x16\x03\x03 server hello\r\nHTTP/1.1 200 OK\r\n\r\n");
+	h_close(&h);
+	cr_assert_eq(h.sink.n, 1);
+	check(h.sink.t[0], "CONNECT", "example.com:443", 200, 0, 1);
+	cr_assert(h.sink.t[0]->flags & TT_TXN_UPGRADED);
+	h_free(&h);
+}
+
 Test(http1, upgrade_refused_keeps_http)
 {
 	struct h h;
