@@ -467,7 +467,8 @@ static int on_message_complete(llhttp_t *p)
 	}
 	m->complete = 1;
 	m->done = 1;
-	m->ts_last = d->ch->ts;
+	if (d->ch->data || !m->ts_last) /* a body ended by close: its last byte, not the close */
+		m->ts_last = d->ch->ts;
 	if (d->kind == K_RESP && (t->status == 101 || (p->upgrade && t->status != 0))) {
 		t->flags |= TT_TXN_UPGRADED;
 		h->upgraded = 1;
@@ -709,8 +710,6 @@ static void dir_hole(struct hdir *d, uint64_t len, int gap)
 		}
 	}
 	/* The parser cannot step over this: the message is lost, resynchronise after it. */
-	int was_idle = d->cur == NULL;
-	(void)was_idle;
 	break_msg(d, 1);
 	if (d->kind == K_REQ) {
 		if (!h->barrier) {
