@@ -343,9 +343,9 @@ void tt_streams_data(struct tt_streams *s, const struct tt_rec_data *r, const ui
 		deliver(s, c, &at, NULL, r->seg_off - sd->call_pos, 1);
 		sd->call_pos = r->seg_off;
 	}
-	if (r->flags & TT_DATA_DROPPED) {
-		/* nothing of this segment survived; the rest of the call is a gap */
-	} else if (r->flags & TT_DATA_NO_PAYLOAD) {
+	/* DROPPED: pieces of the call were lost; what the record carries is still contiguous from
+	 * seg_off, and the rest of the call becomes a gap below. */
+	if (r->flags & TT_DATA_NO_PAYLOAD) {
 		if (sd->call_bytes > sd->call_pos)
 			deliver(s, c, r, NULL, sd->call_bytes - sd->call_pos, 0);
 		sd->call_pos = sd->call_bytes;

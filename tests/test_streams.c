@@ -182,6 +182,25 @@ Test(streams, dropped_payload_is_a_gap)
 	fx_fini(&f);
 }
 
+Test(streams, dropped_call_keeps_its_captured_start)
+{
+	struct fx f;
+	fx_init(&f);
+	conn(&f, 5, TT_ROLE_CLIENT);
+	call(&f, 5, TT_DIR_EGRESS, req);
+	uint32_t n = (uint32_t)strlen(resp);
+	/* the recorder merged the first pieces, a later one was lost: headers survive */
+	seg(&f, 5, TT_DIR_INGRESS, ++f.ts, n, 0, resp, n - 5, TT_DATA_DROPPED);
+	call(&f, 5, TT_DIR_EGRESS, req);
+	call(&f, 5, TT_DIR_INGRESS, resp);
+	cr_assert_eq(f.sink.n, 2);
+	cr_assert_eq(f.sink.t[0]->status, 200);
+	cr_assert(f.sink.t[0]->flags & TT_TXN_GAP);
+	cr_assert_eq(f.sink.t[0]->resp.body_bytes, 10);
+	cr_assert(tt_txn_complete(f.sink.t[1]));
+	fx_fini(&f);
+}
+
 Test(streams, peek_is_not_counted_twice)
 {
 	struct fx f;
