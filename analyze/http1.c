@@ -54,7 +54,7 @@ struct hdir {
 
 struct h1 {
 	struct tt_proto_env *env;
-	struct tt_conn_info ci;
+	const struct tt_conn_info *ci; /* borrowed: the connection outlives its session */
 	struct hdir d[2];
 	struct tt_txn *q[TT_HTTP1_MAX_QUEUE]; /* transactions in request order, not yet emitted */
 	size_t qn;
@@ -214,10 +214,10 @@ static struct tt_txn *txn_new(struct h1 *h, const struct tt_chunk *c)
 	t->side = side_of(h);
 	t->pid = c->pid;
 	t->tid = c->tid;
-	t->sock_id = h->ci.sock_id;
-	t->local = h->ci.local;
-	t->remote = h->ci.remote;
-	memcpy(t->unix_path, h->ci.unix_path, sizeof(t->unix_path));
+	t->sock_id = h->ci->sock_id;
+	t->local = h->ci->local;
+	t->remote = h->ci->remote;
+	memcpy(t->unix_path, h->ci->unix_path, sizeof(t->unix_path));
 	t->seq = h->env->next_seq++;
 	if (h->env->fill)
 		h->env->fill(h->env->ctx, t);
@@ -743,7 +743,7 @@ static void *http1_open(struct tt_proto_env *env, const struct tt_conn_info *ci)
 	if (!h)
 		return NULL;
 	h->env = env;
-	h->ci = *ci;
+	h->ci = ci;
 	for (int i = 0; i < 2; i++) {
 		struct hdir *d = &h->d[i];
 		d->h = h;

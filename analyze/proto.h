@@ -8,7 +8,9 @@
  * HTTP/2, PostgreSQL, MySQL, Redis... are new rows.
  *
  * Ownership: a session owns the transactions it has not emitted yet; env->emit() passes ownership
- * to the engine. Chunks and conn info are borrowed for the duration of the call.
+ * to the engine. Chunks are borrowed for the duration of the call; the env and the conn info given
+ * to open() are borrowed for the session's whole life (the connection owns both and may update
+ * the info, e.g. when its CONN record comes after the first bytes).
  */
 #ifndef TINYTAP_PROTO_H
 #define TINYTAP_PROTO_H

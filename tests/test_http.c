@@ -24,6 +24,7 @@ static void emit(void *ctx, struct tt_txn *t)
 struct h {
 	struct sink sink;
 	struct tt_proto_env env;
+	struct tt_conn_info ci;
 	void *sess;
 	uint64_t ts;
 };
@@ -34,8 +35,8 @@ static void h_open(struct h *h, int role)
 	h->env.ctx = &h->sink;
 	h->env.emit = emit;
 	h->env.body_cap = 1 << 20;
-	struct tt_conn_info ci = {.sock_id = 7, .role = (uint8_t)role};
-	h->sess = tt_http1_proto.open(&h->env, &ci);
+	h->ci = (struct tt_conn_info){.sock_id = 7, .role = (uint8_t)role};
+	h->sess = tt_http1_proto.open(&h->env, &h->ci);
 	cr_assert_not_null(h->sess);
 }
 
