@@ -42,6 +42,7 @@ const volatile __u16 filter_port = 0;	 /* 0: any */
 const volatile __u32 capture_udp = 0;
 const volatile __u64 snaplen = 256 * 1024;
 const volatile char filter_comm[16] = {};
+const volatile __u64 wake_bytes = 8 * 1024 * 1024; /* ring/8: wake the consumer past this */
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -210,12 +211,22 @@ static __always_inline bool sock_of_fd(int fd, struct sockfacts *f)
 	return true;
 }
 
+/*
+ * Wakeups cost more than the copy for small events: the consumer polls every 100 ms anyway, so
+ * only wake it when the ring is filling up.
+ */
+static __always_inline __u64 wake_flags(void)
+{
+	return bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) > wake_bytes ? BPF_RB_FORCE_WAKEUP
+								      : BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline int out(void *ev, __u64 size, __u64 payload, struct tt_counters *c)
 {
 	struct tt_ev_hdr *h = ev;
 
 	h->lost_before = c ? c->lost_pending : 0;
-	if (bpf_ringbuf_output(&rb, ev, size, 0)) {
+	if (bpf_ringbuf_output(&rb, ev, size, wake_flags())) {
 		if (c) {
 			c->lost_events++;
 			c->lost_bytes += payload;
@@ -327,7 +338,7 @@ static __always_inline void emit_conn(__u64 pid_tgid, int fd, struct sockfacts *
 		c->events++;
 		c->lost_pending = 0;
 	}
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, wake_flags());
 }
 
 /* First data on a socket not seen at connect/accept: describe it once. */
@@ -885,7 +896,7 @@ int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
 		c->events++;
 		c->lost_pending = 0;
 	}
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, wake_flags());
 	return 0;
 }
 
@@ -960,7 +971,7 @@ int tp_exec(struct trace_event_raw_sched_process_exec *ctx)
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	loc = ctx->__data_loc_filename;
 	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), (void *)ctx + (loc & 0xffff));
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, wake_flags());
 	return 0;
 }
 
@@ -997,7 +1008,7 @@ int BPF_PROG(tp_fork, struct task_struct *parent, struct task_struct *child)
 	e->ppid = ptgid;
 	e->start_ns = BPF_CORE_READ(child, start_boottime);
 	e->cgroup_id = bpf_get_current_cgroup_id();
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, wake_flags());
 	return 0;
 }
 
@@ -1035,6 +1046,6 @@ int tp_exit(void *ctx)
 		c->events++;
 		c->lost_pending = 0;
 	}
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, wake_flags());
 	return 0;
 }

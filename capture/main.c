@@ -811,6 +811,7 @@ int main(int argc, char **argv)
 		strncpy((char *)skel->rodata->filter_comm, opts.comm,
 			sizeof(skel->rodata->filter_comm) - 1);
 	bpf_map__set_max_entries(skel->maps.rb, opts.ring_mib << 20);
+	skel->rodata->wake_bytes = (opts.ring_mib << 20) / 8;
 	err = tinytap_bpf__load(skel);
 	if (err) {
 		warnx_("cannot load the BPF programs: %s%s", strerror(-err),
@@ -908,7 +909,11 @@ int main(int argc, char **argv)
 	while (!exiting) {
 		uint64_t ms;
 
+		/* The BPF side wakes us only when the ring fills up (BPF_RB_NO_WAKEUP otherwise),
+		 * so a poll that times out still has data to consume. */
 		err = ring_buffer__poll(rb, 100);
+		if (err >= 0)
+			err = ring_buffer__consume(rb);
 		if (err < 0 && err != -EINTR) {
 			warnx_("ring buffer: %s", strerror(-err));
 			fail(err);
