@@ -261,10 +261,11 @@ static __always_inline void read_addr(struct tt_ev_addr *a, struct sock *sk, __u
 				  : BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
 		__builtin_memcpy(a->addr, &ip, 4);
 	} else if (family == AF_INET6) {
+		/* 16 bytes: BPF_CORE_READ_INTO would copy sizeof(*a->addr), one byte. */
 		if (remote)
-			BPF_CORE_READ_INTO(a->addr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+			bpf_core_read(a->addr, 16, &sk->__sk_common.skc_v6_daddr);
 		else
-			BPF_CORE_READ_INTO(a->addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+			bpf_core_read(a->addr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
 	}
 	if (remote)
 		a->port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
