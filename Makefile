@@ -58,6 +58,7 @@ FORMAT_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard format/*.c))
 CAPTURE_OBJS := $(patsubst %.c,$(O)/%.o,$(wildcard capture/*.c))
 ANALYZE_OBJS := $(patsubst %.c,$(O)/%.o,$(filter-out analyze/main.c,$(wildcard analyze/*.c)))
 TEST_BINS := $(patsubst tests/%.c,$(O)/tests/%,$(wildcard tests/test_*.c))
+BENCH_BINS := $(patsubst bench/%.c,$(O)/bench/%,$(wildcard bench/*.c))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(O)/tests/helpers/%,$(wildcard tests/helpers/*.c))
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRCS))
@@ -151,6 +152,10 @@ $(HELPER_BINS): $(O)/tests/helpers/%: $(O)/tests/helpers/%.o $(O)/libformat.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS) $^ $(ZSTD_LIBS) -lpthread -o $@
 
+$(BENCH_BINS): $(O)/bench/%: $(O)/bench/%.o $(O)/libformat.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS) $^ $(ZSTD_LIBS) -lpthread -o $@
+
 # --- tests ---------------------------------------------------------------------------------
 # `make check`: unit (Criterion) and golden tests; no root, BTF or BPF needed.
 check: $(SHOW) $(TEST_BINS) $(HELPER_BINS)
@@ -170,7 +175,7 @@ endif
 test:
 	$(Q)./tests/deps.sh --check-or-install
 	$(Q)$(MAKE) --no-print-directory all $(TEST_BINS) $(TEST_EXTRA) SAN=$(SAN)
-	$(Q)O=$(O) SHOW=$(SHOW) REC=$(REC) FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/run.sh $(TEST_SUITES)
+	$(Q)O=$(O) SHOW=$(SHOW) REC=$(REC) SAN=$(SAN) FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/run.sh $(TEST_SUITES)
 
 test-unit test-golden test-e2e: test-%: all $(TEST_BINS)
 	$(Q)O=$(O) SHOW=$(SHOW) REC=$(REC) ./tests/run.sh $*
@@ -199,8 +204,8 @@ install: $(PROGS)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 tinytap-record tinytap-show $(DESTDIR)$(PREFIX)/bin/
 
-bench: all
-	$(Q)./bench/run.sh
+bench: all $(BENCH_BINS)
+	$(Q)O=$(O) ./bench/run.sh
 
 clean:
 	rm -rf build build-san build-fuzz tinytap-record tinytap-show

@@ -13,6 +13,25 @@ export TT_ROOT=$PWD
 pass=0 fail=0
 failed=()
 
+# Under SAN=1 every sanitizer report, from any process a suite starts, lands in $sandir and fails
+# that suite: a report is a defect even when the test's own assertions passed.
+sandir=
+if [ "${SAN:-}" = 1 ]; then
+	sandir=$(mktemp -d /tmp/tinytap-san.XXXXXX)
+	export ASAN_OPTIONS="log_path=$sandir/asan:detect_leaks=1:abort_on_error=0"
+	export LSAN_OPTIONS="suppressions=$TT_ROOT/tests/lsan.supp"
+	export UBSAN_OPTIONS="log_path=$sandir/ubsan:print_stacktrace=1"
+fi
+check_san() { # suite name
+	[ -n "$sandir" ] || return 0
+	if compgen -G "$sandir/*" >/dev/null; then
+		cat "$sandir"/* | head -60
+		rm -f "$sandir"/*
+		echo "not ok - $1: sanitizer report (above)"
+		fail=$((fail + 1)) failed+=("$1:sanitizer")
+	fi
+}
+
 count_tap() { # name logfile rc
 	local p f
 	p=$(grep -c '^ok ' "$2" || true)
@@ -47,6 +66,7 @@ run_unit() {
 		pass=$((pass + p)) fail=$((fail + f))
 		[ "$f" = 0 ] || failed+=("$(basename "$t")")
 		rm -f "$log"
+		check_san "$(basename "$t")"
 	done
 }
 
@@ -60,6 +80,7 @@ run_scripts() { # kind dir
 		rc=${PIPESTATUS[0]}
 		count_tap "$1/$(basename "$s")" "$log" "$rc"
 		rm -f "$log"
+		check_san "$1/$(basename "$s")"
 	done
 }
 
@@ -79,6 +100,7 @@ for suite in "$@"; do
 	esac
 done
 
+[ -z "$sandir" ] || rm -rf "$sandir"
 echo
 [ ${#failed[@]} -eq 0 ] || echo "FAILED: ${failed[*]}"
 echo "$pass passed, $fail failed"
