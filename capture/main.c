@@ -98,7 +98,8 @@ static const char usage_text[] =
 	"  -p PID         record only process PID and its children (repeatable)\n"
 	"  -c COMM        record only processes named COMM (and their children)\n"
 	"  --port PORT    record only TCP/UDP sockets with local or remote port PORT\n"
-	"  --cgroup PATH  record only processes in cgroup v2 PATH or below it\n"
+	"  --cgroup PATH  record only processes in cgroup v2 PATH or below it (a directory, or a\n"
+	"                 path relative to the cgroup2 mount, as in /proc/PID/cgroup)\n"
 	"  -s SNAPLEN     bytes captured per call (k/M suffixes; default 256k; 0 = default,\n"
 	"                 max 2560k); the true size of every call is always recorded\n"
 	"  -G SECONDS     stop after SECONDS\n"
@@ -642,10 +643,10 @@ static int seed_cgroups(int map_fd)
 
 	snprintf(path, sizeof(path), "%s", opts.cgroup);
 	if (stat(path, &sb) || !S_ISDIR(sb.st_mode))
-		snprintf(path, sizeof(path), "/sys/fs/cgroup/%s", opts.cgroup);
+		snprintf(path, sizeof(path), "%s/%s", tt_procs_cgroup2_root(), opts.cgroup);
 	if (stat(path, &sb) || !S_ISDIR(sb.st_mode)) {
-		warnx_("cgroup '%s' not found (a cgroup v2 directory, or a path below /sys/fs/cgroup)",
-		       opts.cgroup);
+		warnx_("cgroup '%s' not found (a cgroup v2 directory, or a path below %s)",
+		       opts.cgroup, tt_procs_cgroup2_root());
 		return -1;
 	}
 	cg_map_fd = map_fd;
@@ -657,7 +658,8 @@ static int seed_cgroups(int map_fd)
 }
 
 struct scan_ctx {
-	int filter_fd; /* -1: all */
+	int filter_fd; /* pid set, -1: all */
+	int cgroup_fd; /* cgroup id set, -1: all */
 };
 
 static int write_scanned(void *vctx, const struct tt_rec_process *rec)
@@ -668,6 +670,12 @@ static int write_scanned(void *vctx, const struct tt_rec_process *rec)
 		return 0;
 	if (c->filter_fd >= 0 && !map_has(c->filter_fd, rec->pid))
 		return 0;
+	if (c->cgroup_fd >= 0) {
+		uint8_t v;
+
+		if (bpf_map_lookup_elem(c->cgroup_fd, &rec->cgroup_id, &v))
+			return 0;
+	}
 	return add(TT_REC_PROCESS, rec, sizeof(*rec)) < 0 ? -1 : 0;
 }
 
@@ -893,7 +901,8 @@ int main(int argc, char **argv)
 	}
 	{
 		struct scan_ctx sc = {
-			.filter_fd = skel->rodata->filter_mode == TT_FILTER_TGIDS ? tgids_fd : -1
+			.filter_fd = skel->rodata->filter_mode == TT_FILTER_TGIDS ? tgids_fd : -1,
+			.cgroup_fd = opts.cgroup ? bpf_map__fd(skel->maps.cgroups) : -1,
 		};
 
 		tt_procs_scan(write_scanned, &sc);

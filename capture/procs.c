@@ -24,6 +24,30 @@ static int read_small(const char *path, char *buf, size_t size)
 	return (int)n;
 }
 
+const char *tt_procs_cgroup2_root(void)
+{
+	static char root[512];
+	static int done;
+	char line[1024], dev[64], dir[512], type[64];
+	FILE *f;
+
+	if (done)
+		return root;
+	done = 1;
+	strcpy(root, "/sys/fs/cgroup");
+	f = fopen("/proc/self/mounts", "re");
+	if (!f)
+		return root;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %511s %63s", dev, dir, type) == 3 && !strcmp(type, "cgroup2")) {
+			snprintf(root, sizeof(root), "%s", dir);
+			break;
+		}
+	}
+	fclose(f);
+	return root;
+}
+
 uint64_t tt_procs_cgroup_id(uint32_t pid)
 {
 	char path[64], line[4096 + 32], full[4200];
@@ -40,7 +64,7 @@ uint64_t tt_procs_cgroup_id(uint32_t pid)
 	nl = strchr(p, '\n');
 	if (nl)
 		*nl = 0;
-	snprintf(full, sizeof(full), "/sys/fs/cgroup%s", p);
+	snprintf(full, sizeof(full), "%s%s", tt_procs_cgroup2_root(), p);
 	if (stat(full, &st))
 		return 0;
 	return st.st_ino;

@@ -20,6 +20,8 @@ REC=$(realpath "$REC")
 [ "$(id -u)" = 0 ] || { echo "record.sh: must run as root" >&2; exit 1; }
 
 WORK=$(mktemp -d /tmp/tt-testdata.XXXXXX)
+# The interpreter itself, not a wrapper (pyenv shims fork it): $! must be the server we stop.
+PY=$(python3 -c 'import sys; print(sys.executable)')
 chmod 755 "$WORK"
 SRV_PID= REC_PID=
 cleanup() {
@@ -80,7 +82,7 @@ traffic() { # port
 record_python() {
 	local port out=testdata/http-python.tinytap
 	port=$(free_port)
-	(cd "$WORK/www" && exec python3 -m http.server --protocol HTTP/1.1 --bind 127.0.0.1 "$port") \
+	(cd "$WORK/www" && exec "$PY" -m http.server --protocol HTTP/1.1 --bind 127.0.0.1 "$port") \
 		>"$WORK/python.log" 2>&1 &
 	SRV_PID=$!
 	wait_port "$port"

@@ -9,7 +9,7 @@ command -v curl >/dev/null || skip_all "no curl"
 mkdir -p "$WORK/www"
 printf '<html><body>tinytap done check</body></html>\n' >"$WORK/www/index.html"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-(cd "$WORK/www" && exec timeout 60 python3 -m http.server --bind 127.0.0.1 "$port") >/dev/null 2>&1 &
+(cd "$WORK/www" && exec timeout 60 "$PY" -m http.server --bind 127.0.0.1 "$port") >/dev/null 2>&1 &
 SRV=$!
 PIDS+=("$SRV")
 for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.05; done

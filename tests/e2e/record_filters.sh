@@ -20,7 +20,7 @@ pids_of() { # sockio.json -> "client server"
 }
 
 noise_py() { # unix socketpair traffic from a python3 process, in the background (NOISE_PID)
-	python3 -c '
+	"$PY" -c '
 import socket, time
 a, b = socket.socketpair()
 for _ in range(40):
@@ -109,3 +109,27 @@ recs = [json.loads(l) for l in open(sys.argv[1])]
 end = [r for r in recs if r["type"] == "end"]
 print(("ok" if end and end[0]["exit_reason"] == 2 else "not ok") + " - -- CMD: END says the command exited")
 PY
+
+# 5. --cgroup: only processes in a cgroup v2 subtree.
+cgroot=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts)
+CG=${cgroot:+$cgroot/tt-e2e-$$}
+if [ -n "$CG" ] && mkdir "$CG" 2>/dev/null; then
+	f=$WORK/cg.tinytap
+	if start_rec "$f" --cgroup "/tt-e2e-$$"; then
+		timeout 30 sh -c "echo \$\$ >'$CG/cgroup.procs' && exec '$SOCKIO' --no-big" >"$WORK/cg.json"
+		check "--cgroup: sockio ran in the cgroup" test $? = 0
+		timeout 30 "$SOCKIO" --no-big >"$WORK/noise5.json"
+		stop_rec INT
+		dump "$f"
+		check_sockio "$f.jsonl" "$WORK/cg.json" --tag "--cgroup"
+		no_data_from "$f.jsonl" "--cgroup" $(pids_of "$WORK/noise5.json")
+		cgid=$(stat -c %i "$CG")
+		check "--cgroup: PROCESS records only from the cgroup" \
+			eval "! grep '^{\"type\":\"process\"' '$f.jsonl' | grep -qv '\"cgroup_id\":$cgid,'"
+	else
+		notok "recorder starts with --cgroup"
+	fi
+	rmdir "$CG" 2>/dev/null || true
+else
+	notok "--cgroup: cannot create a cgroup v2 directory"
+fi

@@ -9,6 +9,8 @@ H=$TT_ROOT/$O/tests/helpers
 SOCKIO=$H/sockio
 TTDUMP=$H/ttdump
 WORK=$(mktemp -d /tmp/tt-e2e.XXXXXX)
+# The interpreter itself, not a wrapper (pyenv shims fork it): $! must be the process we stop.
+PY=$(python3 -c 'import sys; print(sys.executable)')
 PIDS=()
 
 ok() { echo "ok - $*"; }
