@@ -222,9 +222,9 @@ int tt_filter_add(struct tt_filter *f, enum tt_filter_kind kind, const char *val
 			c->items[i] = strdup(tok);
 			break;
 		}
+		c->n++; /* counted even when it failed, so the cleanup below frees what it strdup'ed */
 		if (rc)
 			break;
-		c->n++;
 	}
 	free(copy);
 	if (!rc && c->n == 0) {
