@@ -62,3 +62,16 @@ dump "$f"
 read -r has_end records errors _ < <(summary "$f.jsonl")
 check "-o -: piped recording reads back with END ($records records)" test "$has_end" = 1 -a "$errors" = 0
 check_sockio "$f.jsonl" "$WORK/pipe.json" --tag "-o -"
+
+# On a terminal: a status line refreshed every second, then a one-line summary; -q: silence.
+if command -v script >/dev/null; then
+	timeout 30 script -qec "'$REC' -o '$WORK/tty.tinytap' -G 3" "$WORK/tty.log" >/dev/null 2>&1
+	check "terminal: live status line (elapsed, events, captured, ratio, lost)" \
+		grep -qE $'\r[0-9.]+s  [0-9]+ events  .* captured  ratio .*x  lost [0-9]+ events' "$WORK/tty.log"
+	check "terminal: one summary line at exit" \
+		grep -qE 'tinytap-record: [0-9]+ events, .* captured in [0-9.]+s, lost 0 events \(0 bytes\)' "$WORK/tty.log"
+	timeout 30 script -qec "'$REC' -q -o '$WORK/tty2.tinytap' -G 2" "$WORK/tty2.log" >/dev/null 2>&1
+	check "terminal with -q: nothing printed" test "$(grep -c "events" "$WORK/tty2.log")" = 0
+else
+	notok "terminal: no script(1) to fake a terminal"
+fi
