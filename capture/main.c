@@ -679,6 +679,45 @@ static int write_scanned(void *vctx, const struct tt_rec_process *rec)
 	return add(TT_REC_PROCESS, rec, sizeof(*rec)) < 0 ? -1 : 0;
 }
 
+/* ---- attach ------------------------------------------------------------------------------- */
+
+#define MAX_LINKS 64
+static struct bpf_link *links[MAX_LINKS];
+static int nlinks;
+
+/*
+ * Syscall exit programs first, then the rest: a stash made by an enter program always has its
+ * exit program attached, so no stale stash can be matched by a later, unrelated call.
+ */
+static int attach_all(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		bpf_object__for_each_program(prog, obj) {
+			bool is_exit = strncmp(bpf_program__name(prog), "tp_exit_", 8) == 0;
+			struct bpf_link *link;
+
+			if ((pass == 0) != is_exit)
+				continue;
+			if (nlinks == MAX_LINKS)
+				return -E2BIG;
+			link = bpf_program__attach(prog);
+			if (!link)
+				return -errno;
+			links[nlinks++] = link;
+		}
+	}
+	return 0;
+}
+
+static void detach_all(void)
+{
+	while (nlinks > 0)
+		bpf_link__destroy(links[--nlinks]);
+}
+
 /* ---- output -------------------------------------------------------------------------------- */
 
 static int open_output(void)
@@ -852,7 +891,7 @@ int main(int argc, char **argv)
 	if (opts.cgroup && seed_cgroups(bpf_map__fd(skel->maps.cgroups)))
 		goto cleanup;
 
-	err = tinytap_bpf__attach(skel);
+	err = attach_all(skel->obj);
 	if (err) {
 		warnx_("cannot attach the BPF programs: %s", strerror(-err));
 		goto cleanup;
@@ -1006,6 +1045,7 @@ cleanup:
 		}
 	}
 	ring_buffer__free(rb);
+	detach_all();
 	tinytap_bpf__destroy(skel);
 	tt_merge_free(st.merge);
 	if (out_fd > STDOUT_FILENO)
