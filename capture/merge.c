@@ -10,7 +10,9 @@
 
 _Static_assert(sizeof(struct tt_ev_data) == 72, "tt_ev_data layout");
 
-#define SLOTS 1024 /* threads with a call in flight at once; more are finished early */
+#define SLOTS 4096 /* threads with a call in flight at once */
+#define WAYS 8	    /* slots probed per thread; when all are busy the oldest is finished early */
+#define KEEP_BUF (64 * 1024) /* larger buffers are freed after their call */
 
 struct pending {
 	int used;
@@ -63,39 +65,65 @@ static int finish(struct tt_merge *m, struct pending *p)
 
 	p->used = 0;
 	p->broken = 0;
+	if (p->cap > KEEP_BUF) {
+		free(p->buf);
+		p->buf = NULL;
+		p->cap = 0;
+	}
 	return err;
+}
+
+/* The slot holding tid's pending call, else a free slot for it, else NULL. */
+static struct pending *find(struct tt_merge *m, uint32_t tid, struct pending **free_slot)
+{
+	uint32_t h = (tid * 2654435761u) % SLOTS, i;
+
+	*free_slot = NULL;
+	for (i = 0; i < WAYS; i++) {
+		struct pending *p = &m->slots[(h + i) % SLOTS];
+
+		if (p->used && p->rec.tid == tid)
+			return p;
+		if (!p->used && !*free_slot)
+			*free_slot = p;
+	}
+	return NULL;
 }
 
 int tt_merge_piece(struct tt_merge *m, const struct tt_ev_data *ev, const void *payload)
 {
-	struct pending *p = &m->slots[ev->h.tid % SLOTS];
+	struct pending *free_slot, *p = find(m, ev->h.tid, &free_slot);
 	int last = !!(ev->h.flags & TT_EVF_LAST);
 	int err;
 
+	if (p && (p->rec.ts_enter_ns != ev->ts_enter_ns || p->rec.msg_idx != ev->msg_idx)) {
+		/* A new call while the old one waits: the old one's last piece never came. */
+		p->rec.flags |= TT_DATA_DROPPED;
+		err = finish(m, p);
+		if (err < 0)
+			return err;
+		free_slot = p;
+		p = NULL;
+	}
 	/* Fast path: a whole call in one piece. */
-	if (!p->used && last && ev->seg_off == 0) {
+	if (!p && last && ev->seg_off == 0) {
 		struct tt_rec_data r;
 
 		to_rec(&r, ev);
 		r.cap_len = ev->cap_len;
 		return m->emit(m->ctx, &r, payload);
 	}
-	if (p->used && (p->rec.tid != ev->h.tid || p->rec.ts_enter_ns != ev->ts_enter_ns ||
-			p->rec.msg_idx != ev->msg_idx)) {
-		if (p->rec.tid == ev->h.tid)
-			p->rec.flags |= TT_DATA_DROPPED; /* its last piece never came */
-		err = finish(m, p);
-		if (err < 0)
-			return err;
-		if (last && ev->seg_off == 0) {
-			struct tt_rec_data r;
-
-			to_rec(&r, ev);
-			r.cap_len = ev->cap_len;
-			return m->emit(m->ctx, &r, payload);
+	if (!p) {
+		if (!free_slot) {
+			/* Every way busy: finish the first early (its later pieces start a new,
+			 * DROPPED-marked record). */
+			free_slot = &m->slots[(ev->h.tid * 2654435761u) % SLOTS];
+			free_slot->rec.flags |= TT_DATA_DROPPED;
+			err = finish(m, free_slot);
+			if (err < 0)
+				return err;
 		}
-	}
-	if (!p->used) {
+		p = free_slot;
 		to_rec(&p->rec, ev);
 		p->used = 1;
 		p->broken = 0;
