@@ -15,22 +15,35 @@
 
 #include "bpf/tinytap.h"
 
-#define AF_UNIX 1
-#define AF_INET 2
-#define AF_INET6 10
-#define SOCK_STREAM 1
-#define SOCK_DGRAM 2
-#define IPPROTO_TCP 6
-#define IPPROTO_UDP 17
-#define S_IFMT 00170000
-#define S_IFSOCK 0140000
-#define MSG_PEEK 2
+#define AF_UNIX	     1
+#define AF_INET	     2
+#define AF_INET6     10
+#define SOCK_STREAM  1
+#define SOCK_DGRAM   2
+#define IPPROTO_TCP  6
+#define IPPROTO_UDP  17
+#define S_IFMT	     00170000
+#define S_IFSOCK     0140000
+#define MSG_PEEK     2
 #define MSG_ERRQUEUE 0x2000
-#define EINPROGRESS 115
+#define EINPROGRESS  115
 
 /* format/record.h values */
-enum { SYS_READ = 1, SYS_WRITE, SYS_READV, SYS_WRITEV, SYS_SENDTO, SYS_RECVFROM, SYS_SENDMSG,
-       SYS_RECVMSG, SYS_SENDMMSG, SYS_RECVMMSG, SYS_SENDFILE, SYS_SPLICE, SYS_CONNECT = 100 };
+enum {
+	SYS_READ = 1,
+	SYS_WRITE,
+	SYS_READV,
+	SYS_WRITEV,
+	SYS_SENDTO,
+	SYS_RECVFROM,
+	SYS_SENDMSG,
+	SYS_RECVMSG,
+	SYS_SENDMMSG,
+	SYS_RECVMMSG,
+	SYS_SENDFILE,
+	SYS_SPLICE,
+	SYS_CONNECT = 100
+};
 enum { DIR_EGRESS = 0, DIR_INGRESS = 1 };
 enum { ROLE_UNKNOWN = 0, ROLE_CLIENT = 1, ROLE_SERVER = 2 };
 enum { ORIGIN_CONNECT = 1, ORIGIN_ACCEPT = 2, ORIGIN_FIRST_DATA = 3 };
@@ -75,7 +88,7 @@ struct {
 /* What enter learnt, for exit. */
 struct stash {
 	__u64 ts_enter;
-	__u64 buf; /* user buffer, iovec array, msghdr or mmsghdr array */
+	__u64 buf;   /* user buffer, iovec array, msghdr or mmsghdr array */
 	__u64 count; /* buffer size, iovec count or mmsg vlen */
 	__u64 ino;
 	__s32 fd;

@@ -8,9 +8,9 @@
 #ifndef TINYTAP_BPF_H
 #define TINYTAP_BPF_H
 
-#define TT_CHUNK 16384	     /* payload bytes per DATA event (per-CPU scratch limit) */
-#define TT_MAX_EMITS 160     /* DATA events per call at most: 2.5 MiB of payload */
-#define TT_MAX_MMSG 8	     /* messages of one sendmmsg/recvmmsg walked */
+#define TT_CHUNK     16384 /* payload bytes per DATA event (per-CPU scratch limit) */
+#define TT_MAX_EMITS 160   /* DATA events per call at most: 2.5 MiB of payload */
+#define TT_MAX_MMSG  8	   /* messages of one sendmmsg/recvmmsg walked */
 #define TT_UNIX_PATH 108
 
 enum tt_ev_type {
@@ -23,16 +23,16 @@ enum tt_ev_type {
 };
 
 /* Event header flags (DATA): values of format/record.h TT_DATA_* in the low bits. */
-#define TT_EVF_TRUNCATED (1u << 0)
+#define TT_EVF_TRUNCATED  (1u << 0)
 #define TT_EVF_NO_PAYLOAD (1u << 1)
 #define TT_EVF_COPY_FAULT (1u << 2)
-#define TT_EVF_DROPPED (1u << 3)
-#define TT_EVF_PEEK (1u << 4)
-#define TT_EVF_UNIX (1u << 5)
-#define TT_EVF_LAST (1u << 15) /* last event of this call (or mmsg message) */
+#define TT_EVF_DROPPED	  (1u << 3)
+#define TT_EVF_PEEK	  (1u << 4)
+#define TT_EVF_UNIX	  (1u << 5)
+#define TT_EVF_LAST	  (1u << 15) /* last event of this call (or mmsg message) */
 
 /* Filter modes (rodata). */
-#define TT_FILTER_ALL 0
+#define TT_FILTER_ALL	0
 #define TT_FILTER_TGIDS 1 /* only tgids in the traced_tgids map (and their children) */
 
 struct tt_ev_hdr {
@@ -53,8 +53,8 @@ struct tt_ev_data {
 	__u64 seg_off;	  /* offset of these bytes within the call */
 	__u32 cap_len;	  /* payload bytes that follow */
 	__s32 fd;
-	__u8 dir;	  /* 0 egress, 1 ingress */
-	__u8 syscall;	  /* format/record.h enum tt_syscall */
+	__u8 dir;     /* 0 egress, 1 ingress */
+	__u8 syscall; /* format/record.h enum tt_syscall */
 	__u16 msg_idx;
 	__u16 family;
 	__u16 sock_type;
@@ -118,8 +118,8 @@ struct tt_counters {
 	__u64 lost_bytes;      /* payload bytes of those events */
 	__u64 truncated_bytes; /* bytes not captured because of the snaplen or the emit cap */
 	__u64 copy_faults;
-	__u64 stash_miss;      /* syscall exits without a matching enter */
-	__u64 lost_pending;    /* lost since this CPU's previous event (becomes lost_before) */
+	__u64 stash_miss;   /* syscall exits without a matching enter */
+	__u64 lost_pending; /* lost since this CPU's previous event (becomes lost_before) */
 };
 
 #endif

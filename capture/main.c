@@ -44,10 +44,10 @@ _Static_assert(sizeof(struct tt_ev_exit) == 40, "tt_ev_exit layout");
 _Static_assert(sizeof(struct tt_ev_addr) == sizeof(struct tt_addr), "tt_ev_addr layout");
 _Static_assert(sizeof(struct tt_counters) == 64, "tt_counters layout");
 
-#define MAX_PIDS 64
+#define MAX_PIDS	64
 #define DEFAULT_SNAPLEN (256u * 1024)
-#define MAX_SNAPLEN ((uint64_t)TT_MAX_EMITS * TT_CHUNK)
-#define MAX_CPUS 1024
+#define MAX_SNAPLEN	((uint64_t)TT_MAX_EMITS * TT_CHUNK)
+#define MAX_CPUS	1024
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 enum { END_SIGNAL = 0, END_DURATION = 1, END_COMMAND = 2, END_ERROR = 3 };
@@ -67,8 +67,8 @@ static struct options {
 	bool verbose;
 	char **cmd; /* argv after "--", or NULL */
 } opts = {
-	.snaplen = DEFAULT_SNAPLEN,
-	.ring_mib = 64,
+    .snaplen = DEFAULT_SNAPLEN,
+    .ring_mib = 64,
 };
 
 static volatile sig_atomic_t exiting;
@@ -76,7 +76,7 @@ static volatile sig_atomic_t exiting;
 static struct state {
 	struct tt_writer *w;
 	struct tt_merge *merge;
-	int err;	      /* first write error */
+	int err; /* first write error */
 	uint64_t data_records;
 	uint64_t payload_bytes;
 	uint64_t call_bytes;
@@ -86,41 +86,41 @@ static struct state {
 } st;
 
 static const char usage_text[] =
-	"Usage: tinytap-record -o FILE|- [options] [-- CMD [ARGS...]]\n"
-	"\n"
-	"Record the payload bytes of socket reads and writes (TCP over IPv4/IPv6, unix stream\n"
-	"sockets; UDP with --udp), system-wide, into a .tinytap file. Needs root (CAP_BPF +\n"
-	"CAP_PERFMON + CAP_SYS_ADMIN), Linux >= 5.8 with BTF. Stops on Ctrl-C / SIGTERM, after -G\n"
-	"seconds, or when CMD exits, and always finishes the file cleanly.\n"
-	"\n"
-	"Options:\n"
-	"  -o FILE        write to FILE (mode 0600, owned by the sudo user); '-' = stdout (pipe)\n"
-	"  -p PID         record only process PID and its children (repeatable)\n"
-	"  -c COMM        record only processes named COMM (and their children)\n"
-	"  --port PORT    record only TCP/UDP sockets with local or remote port PORT\n"
-	"  --cgroup PATH  record only processes in cgroup v2 PATH or below it (a directory, or a\n"
-	"                 path relative to the cgroup2 mount, as in /proc/PID/cgroup)\n"
-	"  -s SNAPLEN     bytes captured per call (k/M suffixes; default 256k; 0 = default,\n"
-	"                 max 2560k); the true size of every call is always recorded\n"
-	"  -G SECONDS     stop after SECONDS\n"
-	"  --ring-size MiB  kernel ring buffer size, a power of two (default 64)\n"
-	"  --udp          also record UDP sockets\n"
-	"  -q             no status line, no summary\n"
-	"  -v             libbpf diagnostics\n"
-	"  -h, --help     this help\n"
-	"  -- CMD ARGS    run CMD and record only it and its children until it exits (with\n"
-	"                 -o -, CMD's stdout goes to stderr)\n"
-	"\n"
-	"Exit status: 0 recording finished cleanly (also when CMD failed: its status is in the\n"
-	"summary), 1 runtime error (permissions, no BTF, kernel too old, output not writable, disk\n"
-	"full: the file stays readable up to its last block), 2 usage error.\n"
-	"\n"
-	"Examples:\n"
-	"  sudo tinytap-record -o session.tinytap                 # everything, until Ctrl-C\n"
-	"  sudo tinytap-record -o s.tinytap -- curl -s http://127.0.0.1:8000/\n"
-	"  sudo tinytap-record -o s.tinytap -p 1234 -G 60         # one process tree, one minute\n"
-	"  sudo tinytap-record -o s.tinytap --port 8080 -s 1k     # one port, headers mostly\n"
-	"  sudo tinytap-record -o - | tinytap-show -              # live\n";
+    "Usage: tinytap-record -o FILE|- [options] [-- CMD [ARGS...]]\n"
+    "\n"
+    "Record the payload bytes of socket reads and writes (TCP over IPv4/IPv6, unix stream\n"
+    "sockets; UDP with --udp), system-wide, into a .tinytap file. Needs root (CAP_BPF +\n"
+    "CAP_PERFMON + CAP_SYS_ADMIN), Linux >= 5.8 with BTF. Stops on Ctrl-C / SIGTERM, after -G\n"
+    "seconds, or when CMD exits, and always finishes the file cleanly.\n"
+    "\n"
+    "Options:\n"
+    "  -o FILE        write to FILE (mode 0600, owned by the sudo user); '-' = stdout (pipe)\n"
+    "  -p PID         record only process PID and its children (repeatable)\n"
+    "  -c COMM        record only processes named COMM (and their children)\n"
+    "  --port PORT    record only TCP/UDP sockets with local or remote port PORT\n"
+    "  --cgroup PATH  record only processes in cgroup v2 PATH or below it (a directory, or a\n"
+    "                 path relative to the cgroup2 mount, as in /proc/PID/cgroup)\n"
+    "  -s SNAPLEN     bytes captured per call (k/M suffixes; default 256k; 0 = default,\n"
+    "                 max 2560k); the true size of every call is always recorded\n"
+    "  -G SECONDS     stop after SECONDS\n"
+    "  --ring-size MiB  kernel ring buffer size, a power of two (default 64)\n"
+    "  --udp          also record UDP sockets\n"
+    "  -q             no status line, no summary\n"
+    "  -v             libbpf diagnostics\n"
+    "  -h, --help     this help\n"
+    "  -- CMD ARGS    run CMD and record only it and its children until it exits (with\n"
+    "                 -o -, CMD's stdout goes to stderr)\n"
+    "\n"
+    "Exit status: 0 recording finished cleanly (also when CMD failed: its status is in the\n"
+    "summary), 1 runtime error (permissions, no BTF, kernel too old, output not writable, disk\n"
+    "full: the file stays readable up to its last block), 2 usage error.\n"
+    "\n"
+    "Examples:\n"
+    "  sudo tinytap-record -o session.tinytap                 # everything, until Ctrl-C\n"
+    "  sudo tinytap-record -o s.tinytap -- curl -s http://127.0.0.1:8000/\n"
+    "  sudo tinytap-record -o s.tinytap -p 1234 -G 60         # one process tree, one minute\n"
+    "  sudo tinytap-record -o s.tinytap --port 8080 -s 1k     # one port, headers mostly\n"
+    "  sudo tinytap-record -o - | tinytap-show -              # live\n";
 
 static void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void warnx_(const char *fmt, ...)
@@ -180,19 +180,19 @@ enum { OPT_PORT = 256, OPT_CGROUP, OPT_RING, OPT_UDP };
 static int parse_args(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "comm", required_argument, NULL, 'c' },
-		{ "port", required_argument, NULL, OPT_PORT },
-		{ "cgroup", required_argument, NULL, OPT_CGROUP },
-		{ "snaplen", required_argument, NULL, 's' },
-		{ "duration", required_argument, NULL, 'G' },
-		{ "ring-size", required_argument, NULL, OPT_RING },
-		{ "udp", no_argument, NULL, OPT_UDP },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+	    {"output", required_argument, NULL, 'o'},
+	    {"pid", required_argument, NULL, 'p'},
+	    {"comm", required_argument, NULL, 'c'},
+	    {"port", required_argument, NULL, OPT_PORT},
+	    {"cgroup", required_argument, NULL, OPT_CGROUP},
+	    {"snaplen", required_argument, NULL, 's'},
+	    {"duration", required_argument, NULL, 'G'},
+	    {"ring-size", required_argument, NULL, OPT_RING},
+	    {"udp", no_argument, NULL, OPT_UDP},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {},
 	};
 	uint64_t v;
 	int c;
@@ -211,7 +211,8 @@ static int parse_args(int argc, char **argv)
 			break;
 		case 'c':
 			if (!*optarg || strlen(optarg) > 15)
-				return usage_error("invalid comm '%s' (1 to 15 characters)", optarg);
+				return usage_error("invalid comm '%s' (1 to 15 characters)",
+						   optarg);
 			opts.comm = optarg;
 			break;
 		case OPT_PORT:
@@ -234,8 +235,9 @@ static int parse_args(int argc, char **argv)
 			break;
 		case OPT_RING:
 			if (parse_u64(optarg, 1, 4096, false, &v) || (v & (v - 1)))
-				return usage_error("invalid ring size '%s' (MiB, a power of two, <= 4096)",
-						   optarg);
+				return usage_error(
+				    "invalid ring size '%s' (MiB, a power of two, <= 4096)",
+				    optarg);
 			opts.ring_mib = v;
 			break;
 		case OPT_UDP:
@@ -285,7 +287,7 @@ static void on_signal(int sig)
 
 static bool has_caps(void)
 {
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
 	struct __user_cap_data_struct data[2] = {};
 	uint64_t eff;
 
@@ -324,9 +326,10 @@ static int check_env(void)
 	    access("/sys/kernel/debug/tracing/events", F_OK)) {
 		if (stat("/sys/kernel/tracing", &sb) ||
 		    mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
-			warnx_("tracefs is not mounted and mounting it at /sys/kernel/tracing failed: "
-			       "%s",
-			       strerror(errno));
+			warnx_(
+			    "tracefs is not mounted and mounting it at /sys/kernel/tracing failed: "
+			    "%s",
+			    strerror(errno));
 			return -1;
 		}
 	}
@@ -512,11 +515,11 @@ static void poll_counters(int map_fd, bool write_loss)
 
 		if (write_loss && (c->lost_events != st.last[i].lost_events)) {
 			struct tt_rec_loss r = {
-				.ts_ns = now_ns(CLOCK_BOOTTIME),
-				.events = c->lost_events - st.last[i].lost_events,
-				.bytes = c->lost_bytes - st.last[i].lost_bytes,
-				.cpu = i,
-				.reason = 1,
+			    .ts_ns = now_ns(CLOCK_BOOTTIME),
+			    .events = c->lost_events - st.last[i].lost_events,
+			    .bytes = c->lost_bytes - st.last[i].lost_bytes,
+			    .cpu = i,
+			    .reason = 1,
 			};
 
 			add(TT_REC_LOSS, &r, sizeof(r));
@@ -574,7 +577,8 @@ static void status_line(double elapsed, bool final)
 
 	tt_writer_get_stats(st.w, &ws);
 	ratio = ws.file_bytes ? (double)ws.raw_bytes / ws.file_bytes : 1.0;
-	fprintf(stderr, "%s%s%.1fs  %llu events  %s captured  ratio %.1fx  lost %llu events (%llu bytes)%s",
+	fprintf(stderr,
+		"%s%s%.1fs  %llu events  %s captured  ratio %.1fx  lost %llu events (%llu bytes)%s",
 		final ? "" : "\r", final ? "tinytap-record: " : "", elapsed,
 		(unsigned long long)st.data_records, human(st.payload_bytes, b1, sizeof(b1)), ratio,
 		(unsigned long long)st.total.lost_events, (unsigned long long)st.total.lost_bytes,
@@ -600,7 +604,8 @@ static int seed_comm(void *vctx, const struct tt_rec_process *rec)
 	struct seed_ctx *c = vctx;
 	uint8_t one = 1;
 
-	if (strncmp(rec->comm, opts.comm, sizeof(rec->comm)) == 0 && rec->pid != (uint32_t)getpid()) {
+	if (strncmp(rec->comm, opts.comm, sizeof(rec->comm)) == 0 &&
+	    rec->pid != (uint32_t)getpid()) {
 		bpf_map_update_elem(c->map_fd, &rec->pid, &one, BPF_ANY);
 		c->added++;
 	}
@@ -695,7 +700,8 @@ static int attach_all(struct bpf_object *obj)
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {
-		bpf_object__for_each_program(prog, obj) {
+		bpf_object__for_each_program(prog, obj)
+		{
 			bool is_exit = strncmp(bpf_program__name(prog), "tp_exit_", 8) == 0;
 			struct bpf_link *link;
 
@@ -849,7 +855,7 @@ int main(int argc, char **argv)
 	}
 	skel->rodata->self_tgid = getpid();
 	skel->rodata->filter_mode =
-		(opts.npids || opts.comm || opts.cmd) ? TT_FILTER_TGIDS : TT_FILTER_ALL;
+	    (opts.npids || opts.comm || opts.cmd) ? TT_FILTER_TGIDS : TT_FILTER_ALL;
 	skel->rodata->filter_cgroups = opts.cgroup != NULL;
 	skel->rodata->filter_port = opts.port;
 	skel->rodata->capture_udp = opts.udp;
@@ -870,7 +876,7 @@ int main(int argc, char **argv)
 
 	/* Filters: the pid set (with children already running), the cgroup subtree. */
 	if (opts.npids || opts.comm) {
-		struct seed_ctx sc = { .map_fd = tgids_fd };
+		struct seed_ctx sc = {.map_fd = tgids_fd};
 		uint8_t one = 1;
 		int i;
 
@@ -940,8 +946,8 @@ int main(int argc, char **argv)
 	}
 	{
 		struct scan_ctx sc = {
-			.filter_fd = skel->rodata->filter_mode == TT_FILTER_TGIDS ? tgids_fd : -1,
-			.cgroup_fd = opts.cgroup ? bpf_map__fd(skel->maps.cgroups) : -1,
+		    .filter_fd = skel->rodata->filter_mode == TT_FILTER_TGIDS ? tgids_fd : -1,
+		    .cgroup_fd = opts.cgroup ? bpf_map__fd(skel->maps.cgroups) : -1,
 		};
 
 		tt_procs_scan(write_scanned, &sc);
@@ -1005,18 +1011,21 @@ int main(int argc, char **argv)
 	if (err < 0 && !st.err)
 		st.err = err;
 	if (st.err) {
-		warnx_("writing '%s' failed: %s (the file is readable up to its last complete block)",
-		       strcmp(opts.output, "-") ? opts.output : "stdout", strerror(-st.err));
+		warnx_(
+		    "writing '%s' failed: %s (the file is readable up to its last complete block)",
+		    strcmp(opts.output, "-") ? opts.output : "stdout", strerror(-st.err));
 		goto cleanup;
 	}
 	if (!opts.quiet) {
 		double el = (now_ns(CLOCK_MONOTONIC) / 1000000 - start_ms) / 1e3;
 		if (tty)
 			fputs("\r\033[K", stderr);
-		fprintf(stderr, "tinytap-record: %llu events, %s captured in %.1fs, lost %llu events "
-				"(%llu bytes)",
-			(unsigned long long)st.data_records, human(st.payload_bytes, buf, sizeof(buf)),
-			el, (unsigned long long)st.total.lost_events,
+		fprintf(stderr,
+			"tinytap-record: %llu events, %s captured in %.1fs, lost %llu events "
+			"(%llu bytes)",
+			(unsigned long long)st.data_records,
+			human(st.payload_bytes, buf, sizeof(buf)), el,
+			(unsigned long long)st.total.lost_events,
 			(unsigned long long)st.total.lost_bytes);
 		if (child_done) {
 			if (WIFEXITED(child_status))

@@ -10,8 +10,8 @@
 
 _Static_assert(sizeof(struct tt_ev_data) == 72, "tt_ev_data layout");
 
-#define SLOTS 4096 /* threads with a call in flight at once */
-#define WAYS 8	    /* slots probed per thread; when all are busy the oldest is finished early */
+#define SLOTS	 4096 /* threads with a call in flight at once */
+#define WAYS	 8    /* slots probed per thread; when all are busy the oldest is finished early */
 #define KEEP_BUF (64 * 1024) /* larger buffers are freed after their call */
 
 struct pending {

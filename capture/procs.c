@@ -39,7 +39,8 @@ const char *tt_procs_cgroup2_root(void)
 	if (!f)
 		return root;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %511s %63s", dev, dir, type) == 3 && !strcmp(type, "cgroup2")) {
+		if (sscanf(line, "%63s %511s %63s", dev, dir, type) == 3 &&
+		    !strcmp(type, "cgroup2")) {
 			snprintf(root, sizeof(root), "%s", dir);
 			break;
 		}

@@ -34,11 +34,11 @@
 
 enum fam { F_WRITE, F_SENDTO, F_SENDMSG, F_WRITEV, F_SENDMMSG, F_SENDFILE, F_BIG, F_COUNT };
 
-static const char *send_names[] = { "write", "sendto", "sendmsg", "writev", "sendmmsg",
-				    "sendfile", "write" };
+static const char *send_names[] = {"write",    "sendto",   "sendmsg", "writev",
+				   "sendmmsg", "sendfile", "write"};
 /* bytes client->server, server->client per phase */
-static const size_t c2s_len[] = { 1000, 20000, 40000, 700, 600, 5000, 1024 * 1024 };
-static const size_t s2c_len[] = { 3000, 50, 300, 33000, 400, 10, 2 };
+static const size_t c2s_len[] = {1000, 20000, 40000, 700, 600, 5000, 1024 * 1024};
+static const size_t s2c_len[] = {3000, 50, 300, 33000, 400, 10, 2};
 
 static struct {
 	uint16_t port;
@@ -82,7 +82,7 @@ static int ncalls[2];
 static void note(int conn, const char *name, size_t n)
 {
 	if (ncalls[conn] < 256)
-		calls[conn][ncalls[conn]++] = (struct call){ name, n };
+		calls[conn][ncalls[conn]++] = (struct call){name, n};
 }
 
 static void split_iov(struct iovec *iov, int n, uint8_t *b, size_t len)
@@ -119,7 +119,7 @@ static void send_all(int fd, enum fam f, uint8_t *b, size_t len, int conn, int r
 			break;
 		case F_SENDMSG: {
 			struct iovec iov[3];
-			struct msghdr m = { .msg_iov = iov, .msg_iovlen = 3 };
+			struct msghdr m = {.msg_iov = iov, .msg_iovlen = 3};
 
 			split_iov(iov, 3, b + off, left);
 			r = sendmsg(fd, &m, 0);
@@ -203,7 +203,7 @@ static void recv_all(int fd, enum fam f, uint8_t *b, size_t len)
 			break;
 		case F_SENDMSG: {
 			struct iovec iov[3];
-			struct msghdr m = { .msg_iov = iov, .msg_iovlen = 3 };
+			struct msghdr m = {.msg_iov = iov, .msg_iovlen = 3};
 
 			split_iov(iov, 3, b + off, left);
 			r = recvmsg(fd, &m, 0);
@@ -298,9 +298,9 @@ static void print_hex_stream(int conn, int dir)
 
 int main(int argc, char **argv)
 {
-	int i, tcp_l = -1, unix_l = -1, cfd[2] = { -1, -1 }, sfd[2] = { -1, -1 }, st_pipe[2];
-	struct sockaddr_in sin = { .sin_family = AF_INET };
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int i, tcp_l = -1, unix_l = -1, cfd[2] = {-1, -1}, sfd[2] = {-1, -1}, st_pipe[2];
+	struct sockaddr_in sin = {.sin_family = AF_INET};
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	socklen_t sl = sizeof(sin);
 	uint16_t sport = 0, cport = 0;
 	pid_t server;
@@ -409,7 +409,8 @@ int main(int argc, char **argv)
 		char line[64] = "";
 		FILE *f = fdopen(st_pipe[0], "r");
 
-		if (!f || !fgets(line, sizeof(line), f) || sscanf(line, "%d %d", &sfd[0], &sfd[1]) != 2)
+		if (!f || !fgets(line, sizeof(line), f) ||
+		    sscanf(line, "%d %d", &sfd[0], &sfd[1]) != 2)
 			die("server status");
 		fclose(f);
 	}
@@ -441,7 +442,8 @@ int main(int argc, char **argv)
 		print_hex_stream(i, 1);
 		printf(",\"client_calls\":[");
 		for (j = 0; j < ncalls[i]; j++) {
-			printf("%s[\"%s\",%zu]", first ? "" : ",", calls[i][j].name, calls[i][j].bytes);
+			printf("%s[\"%s\",%zu]", first ? "" : ",", calls[i][j].name,
+			       calls[i][j].bytes);
 			first = 0;
 		}
 		printf("]}");
