@@ -97,7 +97,9 @@ struct stash {
 	__u16 family;
 	__u16 type;
 	__u16 flags; /* TT_EVF_* known at enter (PEEK) */
-	__u32 pad;
+	__u16 protocol;
+	__u16 pad;
+	__u64 sk;
 };
 
 struct {
@@ -355,12 +357,22 @@ static __always_inline void emit_conn(__u64 pid_tgid, int fd, struct sockfacts *
 	bpf_ringbuf_submit(e, wake_flags());
 }
 
-/* First data on a socket not seen at connect/accept: describe it once. */
-static __always_inline void ensure_conn(__u64 pid_tgid, int fd, struct sockfacts *f)
+/*
+ * First data on a socket not seen at connect/accept: describe it once. Called at syscall exit,
+ * so a UDP socket autobound by this very send already has its local port.
+ */
+static __always_inline void ensure_conn(__u64 pid_tgid, struct stash *st)
 {
-	if (bpf_map_lookup_elem(&known_socks, &f->ino))
+	struct sockfacts f = {};
+
+	if (bpf_map_lookup_elem(&known_socks, &st->ino))
 		return;
-	emit_conn(pid_tgid, fd, f, ROLE_UNKNOWN, ORIGIN_FIRST_DATA);
+	f.ino = st->ino;
+	f.sk = (struct sock *)st->sk;
+	f.family = st->family;
+	f.type = st->type;
+	f.protocol = st->protocol;
+	emit_conn(pid_tgid, st->fd, &f, ROLE_UNKNOWN, ORIGIN_FIRST_DATA);
 }
 
 /* ---- payload copy ------------------------------------------------------------------------- */
@@ -529,8 +541,9 @@ static __always_inline int do_enter(int fd, __u8 sys, __u8 dir, __u64 buf, __u64
 	st.family = f.family;
 	st.type = f.type;
 	st.flags = flags;
+	st.protocol = f.protocol;
+	st.sk = (__u64)f.sk;
 	bpf_map_update_elem(&active_io, &pid_tgid, &st, BPF_ANY);
-	ensure_conn(pid_tgid, fd, &f);
 	return 0;
 }
 
@@ -549,6 +562,7 @@ static __always_inline int do_exit_buf(long ret)
 	if (!st)
 		return 0;
 	if (ret > 0) {
+		ensure_conn(pid_tgid, st);
 		want = capped(ret, st->count);
 		s = prep(pid_tgid, st, ret, 0);
 		if (s) {
@@ -570,6 +584,7 @@ static __always_inline int do_exit_iov(long ret)
 	if (!st)
 		return 0;
 	if (ret > 0) {
+		ensure_conn(pid_tgid, st);
 		want = capped(ret, ret);
 		s = prep(pid_tgid, st, ret, 0);
 		if (s) {
@@ -591,6 +606,7 @@ static __always_inline int do_exit_nopayload(long ret)
 	if (!st)
 		return 0;
 	if (ret > 0) {
+		ensure_conn(pid_tgid, st);
 		s = prep(pid_tgid, st, ret, 0);
 		c = get_counters();
 		if (s) {
@@ -747,6 +763,8 @@ static __always_inline int exit_mmsg(long ret)
 
 	if (!st)
 		return 0;
+	if (ret > 0)
+		ensure_conn(pid_tgid, st);
 	vec = (struct mmsghdr *)st->buf;
 	for (i = 0; i < TT_MAX_MMSG && i < ret; i++) {
 		void *iov = NULL;

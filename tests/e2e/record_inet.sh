@@ -60,3 +60,43 @@ PY
 		notok "recorder starts ($mode)"
 	fi
 done
+
+# splice: byte counts only (NO_PAYLOAD), in both directions; UDP's autobound port is known.
+cat >"$WORK/splice.py" <<'PY'
+import json, os, socket
+a, b = socket.socketpair()
+r, w = os.pipe()
+os.write(w, b"spliced bytes!")
+assert os.splice(r, a.fileno(), 14) == 14  # pipe -> socket: egress
+assert b.recv(100) == b"spliced bytes!"
+a.sendall(b"0123456789")
+assert os.splice(b.fileno(), w, 10) == 10  # socket -> pipe: ingress
+assert os.read(r, 100) == b"0123456789"
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
+cu = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+cu.sendto(b"dgram", u.getsockname()); assert u.recv(10) == b"dgram"
+print(json.dumps({"pid": os.getpid(), "a": a.fileno(), "b": b.fileno(), "udp_port": cu.getsockname()[1]}))
+PY
+f=$WORK/splice.tinytap
+if start_rec "$f" -c python3 --udp; then
+	timeout 20 "$PY" "$WORK/splice.py" >"$WORK/splice.json"
+	check "splice: traffic ran" test $? = 0
+	stop_rec INT
+	dump "$f"
+	python3 - "$f.jsonl" "$WORK/splice.json" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+j = json.load(open(sys.argv[2]))
+def res(ok, d, why=""):
+    print(("ok" if ok else "not ok") + " - splice: %s%s" % (d, "" if ok else " # " + why))
+sp = [(r["fd"], r["dir"], r["call_bytes"], r["cap_len"], r["flags"] & 2) for r in recs
+      if r["type"] == "data" and r["pid"] == j["pid"] and r["syscall_name"] == "splice"]
+res(sorted(sp) == sorted([(j["a"], 0, 14, 0, 2), (j["b"], 1, 10, 0, 2)]),
+    "NO_PAYLOAD records with exact sizes, both directions", str(sp))
+uc = [r for r in recs if r["type"] == "conn" and r["pid"] == j["pid"] and r["protocol"] == 17
+      and r["local"]["port"] == j["udp_port"]]
+res(len(uc) == 1 and uc[0]["origin"] == 3, "unconnected UDP sender's CONN has its autobound port")
+PY
+else
+	notok "recorder starts (splice)"
+fi
