@@ -112,7 +112,7 @@ static const char usage_text[] =
     "                 -o -, CMD's stdout goes to stderr)\n"
     "\n"
     "Exit status: 0 recording finished cleanly (also when CMD failed: its status is in the\n"
-    "summary), 1 runtime error (permissions, no BTF, kernel too old, output not writable, disk\n"
+    "summary; also when the reader of -o - went away), 1 runtime error (permissions, no BTF, kernel too old, output not writable, disk\n"
     "full: the file stays readable up to its last block), 2 usage error.\n"
     "\n"
     "Examples:\n"
@@ -1010,6 +1010,11 @@ int main(int argc, char **argv)
 	st.w = NULL;
 	if (err < 0 && !st.err)
 		st.err = err;
+	if (st.err == -EPIPE && strcmp(opts.output, "-") == 0) {
+		/* The reader of -o - went away (tinytap-show quit, head): a normal way to stop. */
+		ret = EXIT_OK;
+		goto cleanup;
+	}
 	if (st.err) {
 		warnx_(
 		    "writing '%s' failed: %s (the file is readable up to its last complete block)",
