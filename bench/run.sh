@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# tinytap benchmarks (`make bench`, as root). Reports; never gates CI. Every figure is a ratio
+# taken side by side in one run, because these machines are noisy. Loopback only; every run is
+# bounded in time; every server is stopped by its own pid.
+#
+#   bench/run.sh [overhead] [capacity] [analysis] [size]      (default: all)
+# Env: O (build dir), DUR (seconds per wrk run, default 10), ROUNDS (default 3),
+#      NTX (transactions for the analysis benchmark, default 1000000).
+# Results go to stdout and to $OUT (default bench/results.txt) for BENCHMARKS.md.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+O=${O:-build}
+REC=$PWD/tinytap-record SHOW=$PWD/tinytap-show
+TTDUMP=$PWD/$O/tests/helpers/ttdump
+DUR=${DUR:-10} ROUNDS=${ROUNDS:-3} NTX=${NTX:-1000000}
+OUT=${OUT:-bench/results.txt}
+work=$(mktemp -d /tmp/tinytap-bench.XXXXXX)
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+log() { echo "$*" | tee -a "$OUT"; }
+[ "$(id -u)" = 0 ] || { echo "bench: needs root (the recorder loads BPF programs)" >&2; exit 1; }
+missing=()
+for t in wrk hyperfine tcpdump tshark zstd nginx; do command -v $t >/dev/null || missing+=($t); done
+if [ ${#missing[@]} -gt 0 ]; then
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null ||
+		{ echo "bench: cannot install ${missing[*]}" >&2; exit 1; }
+fi
+: >"$OUT"
+log "# tinytap benchmarks, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+log "# machine: $(uname -r), $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+log "# tinytap $(git rev-parse --short HEAD 2>/dev/null)"
+
+# cpu seconds (user+sys) of a pid, from /proc
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15)/hz}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# lost events/bytes from a recording's END record
+lost_of() {
+	"$TTDUMP" "$1" 2>/dev/null | python3 -c '
+import json,sys
+e=[json.loads(l) for l in sys.stdin if "\"type\":\"end\"" in l]
+print("%s %s" % (e[-1]["lost_events"], e[-1]["lost_bytes"]) if e else "? ?")'
+}
+
+start_nginx() { # port -> sets NGINX_PID
+	local port=$1 body
+	body=$(head -c 1024 /dev/zero | tr '\0' 'x')
+	mkdir -p "$work/nginx"
+	cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $work/nginx; proxy_temp_path $work/nginx;
+    fastcgi_temp_path $work/nginx; uwsgi_temp_path $work/nginx; scgi_temp_path $work/nginx;
+    server { listen 127.0.0.1:$port; location / { default_type text/plain; return 200 "$body"; } }
+}
+CONF
+	nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+	NGINX_PID=$!
+	pids+=("$NGINX_PID")
+	for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/" && return 0; sleep 0.1; done
+	echo "bench: nginx did not start" >&2
+	exit 1
+}
+
+wrk_run() { # port -> "rps p99_ms"
+	wrk -t1 -c16 -d"${DUR}s" --latency "http://127.0.0.1:$1/" 2>/dev/null | awk '
+		/Requests\/sec/ {rps=$2}
+		/^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; p99=v}
+		/^ +[0-9]+ requests in/ {n=$1}
+		END {printf "%s %s %s\n", rps, p99, n}'
+}
+
+bench_overhead() {
+	local port=18080 r
+	log ""
+	log "## 1. Recording overhead: nginx 1 KiB in-memory response, wrk -t1 -c16 -d${DUR}s, $ROUNDS rounds"
+	start_nginx $port
+	log "| round | mode | req/s | p99 ms | ratio | recorder CPU s /1k req | lost events | file bytes /1k req |"
+	log "|---|---|---|---|---|---|---|---|"
+	for r in $(seq "$ROUNDS"); do
+		read -r base_rps base_p99 _ < <(wrk_run $port)
+		log "| $r | baseline | $base_rps | $base_p99 | 1.00 | | | |"
+
+		"$REC" -q -o "$work/ov.tinytap" &
+		local rp=$!
+		sleep 1.5
+		read -r rps p99 n < <(wrk_run $port)
+		local cpu
+		cpu=$(cpu_of $rp)
+		kill -INT $rp
+		wait $rp
+		read -r lost _ < <(lost_of "$work/ov.tinytap")
+		log "| $r | tinytap-record (all) | $rps | $p99 | $(awk -v a="$rps" -v b="$base_rps" 'BEGIN{printf "%.3f", a/b}') | $(awk -v c="$cpu" -v n="$n" 'BEGIN{printf "%.4f", c*1000/n}') | $lost | $(awk -v s="$(stat -c %s "$work/ov.tinytap")" -v n="$n" 'BEGIN{printf "%.0f", s*1000/n}') |"
+
+		tcpdump -i lo -s 0 -w "$work/ov.pcap" -q "tcp port $port" 2>/dev/null &
+		local tp=$!
+		sleep 1.5
+		read -r rps p99 n < <(wrk_run $port)
+		cpu=$(cpu_of $tp)
+		kill -INT $tp
+		wait $tp
+		log "| $r | tcpdump -i lo -w | $rps | $p99 | $(awk -v a="$rps" -v b="$base_rps" 'BEGIN{printf "%.3f", a/b}') | $(awk -v c="$cpu" -v n="$n" 'BEGIN{printf "%.4f", c*1000/n}') | | $(awk -v s="$(stat -c %s "$work/ov.pcap")" -v n="$n" 'BEGIN{printf "%.0f", s*1000/n}') |"
+	done
+	kill "$NGINX_PID"
+	wait "$NGINX_PID" 2>/dev/null
+}
+
+bench_capacity() {
+	local port=18090 size rate out
+	log ""
+	log "## 2. Lossless capture capacity: loopback TCP writes of SIZE bytes at RATE writes/s for 3 s (both ends recorded, --port $port)"
+	log "| size | target writes/s | achieved MB/s | achieved writes/s | events recorded | lost events | lost bytes |"
+	log "|---|---|---|---|---|---|---|"
+	for size in 64 1024 16384 262144; do
+		for rate in 50000 100000 200000 400000 0; do
+			# cap the offered byte rate at ~2 GB/s so large sizes do not only measure memcpy
+			if [ "$rate" != 0 ] && [ $((size * rate)) -gt 2000000000 ]; then continue; fi
+			"$REC" -q --port $port -o "$work/cap.tinytap" &
+			local rp=$!
+			sleep 1.5
+			out=$("$O/bench/loadgen" $port "$size" "$rate" 3)
+			kill -INT $rp
+			wait $rp
+			local ev lost lb
+			ev=$("$TTDUMP" "$work/cap.tinytap" 2>/dev/null | grep -c '"type":"data"')
+			read -r lost lb < <(lost_of "$work/cap.tinytap")
+			log "| $size | ${rate/#0/max} | $(sed 's/.*mbps=\([^ ]*\).*/\1/' <<<"$out") | $(sed 's/.*wps=\([^ ]*\).*/\1/' <<<"$out") | $ev | $lost | $lb |"
+		done
+	done
+}
+
+bench_analysis() {
+	log ""
+	log "## 3. Analysis speed: $NTX generated HTTP transactions (4 DATA records each)"
+	"$O/bench/gen_http" "$NTX" "$work/an.tinytap" "$work/an.pcap" || exit 1
+	log "inputs: .tinytap $(stat -c %s "$work/an.tinytap") bytes, pcap $(stat -c %s "$work/an.pcap") bytes"
+	hyperfine -w 1 -r 3 --export-markdown "$work/an.md" \
+		"zstd -dcq $work/an.tinytap > /dev/null" \
+		"$SHOW $work/an.tinytap > /dev/null 2>&1" \
+		"$SHOW $work/an.tinytap --status 5xx > /dev/null 2>&1" \
+		"$SHOW $work/an.tinytap --json > /dev/null 2>&1" >/dev/null 2>&1 || true
+	cat "$work/an.md" | tee -a "$OUT"
+	local t0 t1
+	t0=$(date +%s.%N)
+	tshark -r "$work/an.pcap" -Y 'http.response.code >= 500' >/dev/null 2>&1
+	t1=$(date +%s.%N)
+	log "tshark -r an.pcap -Y 'http.response.code >= 500': $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') s (one run)"
+	for args in "" "--status 5xx" "--json"; do
+		/usr/bin/time -f "%M" -o "$work/mem" "$SHOW" "$work/an.tinytap" $args >/dev/null 2>&1
+		log "peak RSS tinytap-show $args: $(cat "$work/mem") KiB"
+	done
+}
+
+bench_size() {
+	log ""
+	log "## 4. File size per 1,000 transactions (generated traffic; real wrk traffic in table 1)"
+	"$O/bench/gen_http" 100000 "$work/sz.tinytap" "$work/sz.pcap" || exit 1
+	zstd -q -3 -f "$work/sz.pcap" -o "$work/sz.pcap.zst"
+	local t p z
+	t=$(stat -c %s "$work/sz.tinytap") p=$(stat -c %s "$work/sz.pcap") z=$(stat -c %s "$work/sz.pcap.zst")
+	log "| file | bytes /1k tx | ratio to pcap |"
+	log "|---|---|---|"
+	log "| .tinytap | $((t / 100)) | $(awk -v a="$t" -v b="$p" 'BEGIN{printf "%.3f", a/b}') |"
+	log "| pcap | $((p / 100)) | 1.000 |"
+	log "| pcap + zstd -3 | $((z / 100)) | $(awk -v a="$z" -v b="$p" 'BEGIN{printf "%.3f", a/b}') |"
+}
+
+sections=("$@")
+[ ${#sections[@]} -gt 0 ] || sections=(overhead capacity analysis size)
+for s in "${sections[@]}"; do "bench_$s"; done
