@@ -79,12 +79,9 @@ traffic() { # port
 	curl -s -o /dev/null -o /dev/null "$u/index.html" "$u/second.txt"
 }
 
-record_python() {
-	local port out=testdata/http-python.tinytap
-	port=$(free_port)
-	(cd "$WORK/www" && exec "$PY" -m http.server --protocol HTTP/1.1 --bind 127.0.0.1 "$port") \
-		>"$WORK/python.log" 2>&1 &
-	SRV_PID=$!
+# Records the traffic against the server just started as $SRV_PID on port, then stops it.
+record_server() { # out port
+	local out=$1 port=$2
 	wait_port "$port"
 	start_recorder "$out" "$port"
 	traffic "$port"
@@ -93,6 +90,15 @@ record_python() {
 	wait "$SRV_PID" 2>/dev/null || true
 	SRV_PID=
 	echo "record.sh: wrote $out"
+}
+
+record_python() {
+	local port out=testdata/http-python.tinytap
+	port=$(free_port)
+	(cd "$WORK/www" && exec "$PY" -m http.server --protocol HTTP/1.1 --bind 127.0.0.1 "$port") \
+		>"$WORK/python.log" 2>&1 &
+	SRV_PID=$!
+	record_server "$out" "$port"
 }
 
 record_nginx() {
@@ -124,14 +130,7 @@ http {
 EOF
 	nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx.log" 2>&1 &
 	SRV_PID=$!
-	wait_port "$port"
-	start_recorder "$out" "$port"
-	traffic "$port"
-	stop_recorder
-	kill "$SRV_PID"
-	wait "$SRV_PID" 2>/dev/null || true
-	SRV_PID=
-	echo "record.sh: wrote $out"
+	record_server "$out" "$port"
 }
 
 which=("$@")
