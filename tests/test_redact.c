@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+/* Redaction (analyze/redact.c): what is masked, what is not, and that a secret split at any byte
+ * between two reads (records) is masked the same. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/redact.h"
+
+/* Masks a copy of in as one buffer and checks it against want (same length by construction). */
+static void expect(const char *in, const char *want)
+{
+	size_t n = strlen(in);
+	cr_assert_eq(strlen(want), n, "test case lengths differ: %s", in);
+	char *b = strdup(in);
+	size_t masked = tt_redact_buf((uint8_t *)b, n);
+	cr_assert_str_eq(b, want);
+	size_t stars = 0;
+	for (size_t i = 0; i < n; i++)
+		stars += want[i] == '*' && in[i] != '*';
+	cr_assert_eq(masked, stars, "masked count %zu, want %zu", masked, stars);
+
+	/* The same through the stream API, split in two at every byte. */
+	for (size_t cut = 0; cut <= n; cut++) {
+		struct tt_redactor *r = tt_redactor_new();
+		cr_assert_not_null(r);
+		char *c = strdup(in);
+		tt_redactor_stream(r, 42, 1, (uint8_t *)c, cut, 0);
+		tt_redactor_stream(r, 42, 1, (uint8_t *)c + cut, n - cut, 0);
+		cr_assert_str_eq(c, want, "split at %zu", cut);
+		free(c);
+		tt_redactor_free(r);
+	}
+	free(b);
+}
+
+Test(redact, request_headers)
+{
+	expect("GET /a HTTP/1.1\r\nHost: example.com\r\nAuthorization: Bearer eyJhbGc.x-y\r\n"
+	       "cookie:sid=abc; theme=dark\r\nProxy-Authorization: Basic dTpw\r\n"
+	       "X-Auth-Token: t0k\r\nX-Api-Key:  k3y \r\nUser-Agent: curl/8\r\n\r\n",
+	       "GET /a HTTP/1.1\r\nHost: example.com\r\nAuthorization: ******************\r\n"
+	       "cookie:*******************\r\nProxy-Authorization: **********\r\n"
+	       "X-Auth-Token: ***\r\nX-Api-Key:  ****\r\nUser-Agent: curl/8\r\n\r\n");
+}
+
+Test(redact, response_set_cookie)
+{
+	expect("HTTP/1.1 200 OK\r\nSet-Cookie: sid=s3cr3t; Path=/; HttpOnly\r\n"
+	       "Content-Length: 2\r\n\r\nok",
+	       "HTTP/1.1 200 OK\r\nSet-Cookie: ****************************\r\n"
+	       "Content-Length: 2\r\n\r\nok");
+}
+
+Test(redact, query_string)
+{
+	expect("GET /login?user=bob&password=hunter2&next=/home HTTP/1.1\r\n",
+	       "GET /login?user=bob&password=*******&next=/home HTTP/1.1\r\n");
+	expect("GET /cb?access_token=abc.def&Token=X;api_key=9#frag HTTP/1.1\r\n",
+	       "GET /cb?access_token=*******&Token=*;api_key=*#frag HTTP/1.1\r\n");
+	/* Keys that only look alike stay. */
+	expect("GET /s?author=me&tokens_left=3&q=password HTTP/1.1\r\n",
+	       "GET /s?author=me&tokens_left=*&q=password HTTP/1.1\r\n");
+}
+
+Test(redact, form_body)
+{
+	expect("POST /login HTTP/1.1\r\nContent-Length: 40\r\n\r\n"
+	       "user=bob&passwd=p%40ss+word&remember=1",
+	       "POST /login HTTP/1.1\r\nContent-Length: 40\r\n\r\n"
+	       "user=bob&passwd=***********&remember=1");
+	expect("user%5Bpassword%5D=x1&ok=1", "user%5Bpassword%5D=**&ok=1");
+}
+
+Test(redact, json_body)
+{
+	expect("{\"user\":\"bob\",\"password\":\"hu\\\"nt er2\",\"n\":1}",
+	       "{\"user\":\"bob\",\"password\":\"**********\",\"n\":1}");
+	expect("{ \"api_key\" : 12345, \"refresh_token\": null, \"x\": [\"token\"] }",
+	       "{ \"api_key\" : *****, \"refresh_token\": ****, \"x\": [\"token\"] }");
+	expect("{\n  \"client_secret\":\n    \"abc\",\n  \"ok\": true\n}",
+	       "{\n  \"client_secret\":\n    \"***\",\n  \"ok\": true\n}");
+	expect("{\"next\":\"/cb?token=abc&x=1\",\"secretive\":false}",
+	       "{\"next\":\"/cb?token=***&x=1\",\"secretive\":*****}");
+	/* A quoted key not followed by ':' is text, not a key. */
+	expect("<input name=\"password\" value=\"\">", "<input name=\"password\" value=\"\">");
+	/* Empty values and separators are not swallowed. */
+	expect("{\"token\":\"\",\"a\":1}", "{\"token\":\"\",\"a\":1}");
+	expect("{\"token\":,\"a\":1}", "{\"token\":,\"a\":1}");
+}
+
+Test(redact, untouched)
+{
+	const char *s = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\n"
+			"hello world\n";
+	expect(s, s);
+	expect("", "");
+	expect("password", "password");
+	/* A sensitive-looking header name inside a line is not a header. */
+	expect("x Authorization: y\r\n", "x Authorization: y\r\n");
+}
+
+Test(redact, mask_ends_at_line_end)
+{
+	/* An unterminated JSON string or value never masks past the end of its line, so HTTP framing
+	 * (chunk sizes, the next request) stays readable. */
+	expect("{\"token\":\"abc\r\n5\r\nhello\r\n", "{\"token\":\"***\r\n5\r\nhello\r\n");
+	expect("token=abc\r\nGET / HTTP/1.1\r\n", "token=***\r\nGET / HTTP/1.1\r\n");
+}
+
+Test(redact, peek_does_not_advance)
+{
+	struct tt_redactor *r = tt_redactor_new();
+	cr_assert_not_null(r);
+	char a[] = "Cookie: ab", p[] = "cd\r\n", b[] = "cd\r\nX: 1\r\n";
+	tt_redactor_stream(r, 7, 1, (uint8_t *)a, strlen(a), 0);
+	cr_assert_eq(tt_redactor_stream(r, 7, 1, (uint8_t *)p, strlen(p), 1), 2);
+	cr_assert_str_eq(p, "**\r\n");
+	cr_assert_eq(tt_redactor_stream(r, 7, 1, (uint8_t *)b, strlen(b), 0), 2);
+	cr_assert_str_eq(b, "**\r\nX: 1\r\n");
+	tt_redactor_free(r);
+}
+
+Test(redact, streams_are_separate)
+{
+	/* Interleaved sockets and directions keep their own state; forgetting a socket (closed)
+	 * starts it again at a line start; many sockets in and out keep the table consistent. */
+	struct tt_redactor *r = tt_redactor_new();
+	cr_assert_not_null(r);
+	enum { N = 3000 };
+	for (uint64_t i = 0; i < N; i++) {
+		char a[] = "Authorization: Bas";
+		tt_redactor_stream(r, i, (int)(i & 1), (uint8_t *)a, strlen(a), 0);
+		char o[] = "Host: x";
+		tt_redactor_stream(r, i, !(i & 1), (uint8_t *)o, strlen(o), 0);
+		cr_assert_str_eq(o, "Host: x");
+	}
+	for (uint64_t i = 0; i < N; i += 3)
+		tt_redactor_forget(r, i);
+	for (uint64_t i = 0; i < N; i++) {
+		char b[] = "ic dTpw\r\n";
+		tt_redactor_stream(r, i, (int)(i & 1), (uint8_t *)b, strlen(b), 0);
+		if (i % 3 == 0)
+			cr_assert_str_eq(b, "ic dTpw\r\n", "sock %llu", (unsigned long long)i);
+		else
+			cr_assert_str_eq(b, "*******\r\n", "sock %llu", (unsigned long long)i);
+	}
+	tt_redactor_free(r);
+}
+
+Test(redact, table_bound)
+{
+	/* Past TT_REDACT_MAX_STREAMS the table starts again instead of growing. */
+	struct tt_redactor *r = tt_redactor_new();
+	cr_assert_not_null(r);
+	for (uint64_t i = 0; i < TT_REDACT_MAX_STREAMS + 10; i++) {
+		char a[] = "token=abc";
+		tt_redactor_stream(r, i, 0, (uint8_t *)a, strlen(a), 0);
+		cr_assert_str_eq(a, "token=***");
+	}
+	tt_redactor_free(r);
+}
