@@ -170,11 +170,17 @@ static size_t phash(uint32_t pid);
 static void on_fill(void *ctx, struct tt_txn *t)
 {
 	struct tt_engine *e = ctx;
-	const char *c = tt_engine_comm(e, t->pid);
-	snprintf(t->comm, sizeof(t->comm), "%s", c);
+	const char *c = "?";
 	for (struct proc *p = e->procs[phash(t->pid)]; p; p = p->next)
-		if (p->pid == t->pid)
+		if (p->pid == t->pid) {
+			if (p->comm[0])
+				c = p->comm;
 			t->cgroup_id = p->cgroup_id;
+			break;
+		}
+	size_t n = strnlen(c, sizeof(t->comm) - 1);
+	memcpy(t->comm, c, n);
+	t->comm[n] = 0;
 }
 
 struct tt_engine *tt_engine_new(const struct tt_engine_opts *o, tt_engine_out_fn out, void *ctx)

@@ -100,9 +100,25 @@ static void sb_reset(struct sbuf *b)
 		b->s[0] = 0;
 }
 
-static char *sb_dup(const struct sbuf *b)
+/* "HTTP/1.1" without snprintf (this runs for every message); returns the length. */
+static size_t version_str(char v[16], uint8_t major, uint8_t minor)
 {
-	return strndup(b->s ? b->s : "", b->len);
+	char *o = v;
+	memcpy(o, "HTTP/", 5);
+	o += 5;
+	if (major >= 100)
+		*o++ = (char)('0' + major / 100);
+	if (major >= 10)
+		*o++ = (char)('0' + major / 10 % 10);
+	*o++ = (char)('0' + major % 10);
+	*o++ = '.';
+	if (minor >= 100)
+		*o++ = (char)('0' + minor / 100);
+	if (minor >= 10)
+		*o++ = (char)('0' + minor / 10 % 10);
+	*o++ = (char)('0' + minor % 10);
+	*o = 0;
+	return (size_t)(o - v);
 }
 
 static const char *const methods[] = {
@@ -394,28 +410,21 @@ static int on_headers_complete(llhttp_t *p)
 	if (d->field.len) /* a header with an empty value */
 		on_header_value_complete(p);
 	d->in_body = 1;
+	char v[16];
+	size_t vn = version_str(v, p->http_major, p->http_minor);
 	if (d->kind == K_REQ) {
-		free(t->op);
-		free(t->target);
-		free(t->version);
-		t->op = strdup(llhttp_method_name(p->method));
-		t->target = sb_dup(&d->url);
+		const char *m = llhttp_method_name(p->method);
+		tt_txn_set_str(t, &t->op, m, strlen(m));
+		tt_txn_set_str(t, &t->target, d->url.s ? d->url.s : "", d->url.len);
 		const char *host = tt_msg_header(&t->req, "Host");
-		free(t->authority);
-		t->authority = host ? strdup(host) : NULL;
-		char v[16];
-		snprintf(v, sizeof(v), "HTTP/%u.%u", p->http_major, p->http_minor);
-		t->version = strdup(v);
+		tt_txn_set_str(t, &t->authority, host, host ? strlen(host) : 0);
+		tt_txn_set_str(t, &t->version, v, vn);
 		return 0;
 	}
 	int st = p->status_code;
 	t->status = st;
-	free(t->status_text);
-	t->status_text = sb_dup(&d->status);
-	char v[16];
-	snprintf(v, sizeof(v), "HTTP/%u.%u", p->http_major, p->http_minor);
-	free(t->resp_version);
-	t->resp_version = strdup(v);
+	tt_txn_set_str(t, &t->status_text, d->status.s ? d->status.s : "", d->status.len);
+	tt_txn_set_str(t, &t->resp_version, v, vn);
 	/* No body, whatever Content-Length says (llhttp 8.1 would wait for one after a 304). */
 	if ((t->op && strcmp(t->op, "HEAD") == 0) || st == 204 || st == 304 ||
 	    (st >= 100 && st < 200 && st != 101))
@@ -454,10 +463,8 @@ static int on_message_complete(llhttp_t *p)
 		/* Interim response: the final one follows for the same request. */
 		t->interim_status = t->status;
 		t->status = 0;
-		free(t->resp_version);
-		t->resp_version = NULL;
-		free(t->status_text);
-		t->status_text = NULL;
+		tt_txn_set_str(t, &t->resp_version, NULL, 0);
+		tt_txn_set_str(t, &t->status_text, NULL, 0);
 		tt_msg_clear(m);
 		d->cur = NULL;
 		if (d->cur_orphan)

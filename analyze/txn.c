@@ -2,38 +2,108 @@
 #include "analyze/txn.h"
 
 #include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+/* Freed txns kept for reuse with their header buffers (only small ones: the cache stays a few
+ * hundred KiB at most). Per thread, so sessions on different threads never share one. */
+#define CACHE_MAX	 64
+#define KEEP_HEADERS_CAP 32
+#define KEEP_HBUF_CAP	 4096
+static _Thread_local struct tt_txn *cache[CACHE_MAX];
+static _Thread_local unsigned ncache;
+
+static int is_inline(const struct tt_txn *t, const char *p)
+{
+	uintptr_t a = (uintptr_t)p, b = (uintptr_t)t->sbuf;
+	return a >= b && a < b + sizeof(t->sbuf);
+}
+
+static void str_free(const struct tt_txn *t, char *p)
+{
+	if (!is_inline(t, p))
+		free(p);
+}
+
+int tt_txn_set_str(struct tt_txn *t, char **field, const char *s, size_t n)
+{
+	str_free(t, *field);
+	*field = NULL;
+	if (!s)
+		return 0;
+	char *d;
+	if (n < sizeof(t->sbuf) - t->sbuf_len) {
+		d = t->sbuf + t->sbuf_len;
+		t->sbuf_len += (uint32_t)n + 1;
+	} else if (!(d = malloc(n + 1))) {
+		return -ENOMEM;
+	}
+	memcpy(d, s, n);
+	d[n] = 0;
+	*field = d;
+	return 0;
+}
+
 struct tt_txn *tt_txn_new(void)
 {
-	return calloc(1, sizeof(struct tt_txn));
+	if (!ncache)
+		return calloc(1, sizeof(struct tt_txn));
+	struct tt_txn *t = cache[--ncache];
+	struct tt_msg keep[2] = {t->req, t->resp};
+	memset(t, 0, offsetof(struct tt_txn, sbuf));
+	struct tt_msg *m[2] = {&t->req, &t->resp};
+	for (int i = 0; i < 2; i++) {
+		m[i]->headers = keep[i].headers;
+		m[i]->headers_cap = keep[i].headers_cap;
+		m[i]->hbuf = keep[i].hbuf;
+		m[i]->hbuf_cap = keep[i].hbuf_cap;
+	}
+	return t;
 }
 
 void tt_msg_clear(struct tt_msg *m)
 {
-	for (uint32_t i = 0; i < m->n_headers; i++) {
-		free(m->headers[i].name);
-		free(m->headers[i].value);
-	}
 	free(m->headers);
+	free(m->hbuf);
 	free(m->body);
 	memset(m, 0, sizeof(*m));
+}
+
+/* Like tt_msg_clear(), but keeps small header buffers for the txn's next use. */
+static void msg_recycle(struct tt_msg *m)
+{
+	free(m->body);
+	if (m->headers_cap > KEEP_HEADERS_CAP) {
+		free(m->headers);
+		m->headers = NULL;
+		m->headers_cap = 0;
+	}
+	if (m->hbuf_cap > KEEP_HBUF_CAP) {
+		free(m->hbuf);
+		m->hbuf = NULL;
+		m->hbuf_cap = 0;
+	}
 }
 
 void tt_txn_free(struct tt_txn *t)
 {
 	if (!t)
 		return;
+	char **f[] = {&t->op,	   &t->target,	     &t->authority,
+		      &t->version, &t->resp_version, &t->status_text};
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		str_free(t, *f[i]);
+	if (ncache < CACHE_MAX) {
+		msg_recycle(&t->req);
+		msg_recycle(&t->resp);
+		cache[ncache++] = t;
+		return;
+	}
 	tt_msg_clear(&t->req);
 	tt_msg_clear(&t->resp);
-	free(t->op);
-	free(t->target);
-	free(t->authority);
-	free(t->version);
-	free(t->resp_version);
-	free(t->status_text);
 	free(t);
 }
 
@@ -64,18 +134,39 @@ int tt_msg_add_header(struct tt_msg *m, const char *name, size_t nlen, const cha
 		m->headers_truncated = 1;
 		return -ENOSPC;
 	}
-	if ((m->n_headers & 7) == 0) {
-		struct tt_kv *h = realloc(m->headers, (m->n_headers + 8) * sizeof(*h));
+	if (m->n_headers == m->headers_cap) {
+		uint32_t nc = m->headers_cap ? m->headers_cap * 2 : 8;
+		struct tt_kv *h = realloc(m->headers, nc * sizeof(*h));
 		if (!h)
 			return -ENOMEM;
 		m->headers = h;
+		m->headers_cap = nc;
 	}
-	char *n = strndup(name, nlen), *v = strndup(value, vlen);
-	if (!n || !v) {
-		free(n);
-		free(v);
-		return -ENOMEM;
+	size_t need = nlen + vlen + 2; /* at most TT_TXN_MAX_HEADER_BYTES + 2 per header in all */
+	if (m->hbuf_len + need > m->hbuf_cap) {
+		size_t nc = m->hbuf_cap ? m->hbuf_cap * 2 : 512;
+		while (nc < m->hbuf_len + need)
+			nc *= 2;
+		char *b = malloc(nc);
+		if (!b)
+			return -ENOMEM;
+		/* move what is kept, and the pointers into it */
+		if (m->hbuf_len)
+			memcpy(b, m->hbuf, m->hbuf_len);
+		for (uint32_t i = 0; i < m->n_headers; i++) {
+			m->headers[i].name = b + (m->headers[i].name - m->hbuf);
+			m->headers[i].value = b + (m->headers[i].value - m->hbuf);
+		}
+		free(m->hbuf);
+		m->hbuf = b;
+		m->hbuf_cap = nc;
 	}
+	char *n = m->hbuf + m->hbuf_len, *v = n + nlen + 1;
+	memcpy(n, name, nlen);
+	n[nlen] = 0;
+	memcpy(v, value, vlen);
+	v[vlen] = 0;
+	m->hbuf_len += need;
 	m->headers[m->n_headers].name = n;
 	m->headers[m->n_headers].value = v;
 	m->n_headers++;

@@ -9,7 +9,10 @@
  *
  * Ownership: a struct tt_txn owns every string, header and body buffer it points to; tt_txn_free()
  * releases them all. Whoever holds the pointer owns the txn (the protocol parser until it emits,
- * then the engine, then the output queue).
+ * then the engine, then the output queue). Short strings live inside the txn and header names and
+ * values in one buffer per message (tt_txn_set_str(), tt_msg_add_header()), and tt_txn_free()
+ * keeps a few freed txns with their buffers for the next tt_txn_new() (per thread, bounded): a
+ * transaction costs no allocation in the steady state.
  */
 #ifndef TINYTAP_TXN_H
 #define TINYTAP_TXN_H
@@ -38,10 +41,11 @@ enum tt_side {
 #define TT_TXN_MAX_HEADERS	128
 #define TT_TXN_MAX_HEADER_BYTES (32u * 1024)
 #define TT_TXN_MAX_TARGET	8192
+#define TT_TXN_INLINE_STR	256 /* string bytes kept inside the txn before malloc */
 
 struct tt_kv {
-	char *name;  /* owned */
-	char *value; /* owned */
+	char *name;  /* NUL-terminated, inside the message's hbuf */
+	char *value; /* NUL-terminated, inside the message's hbuf */
 };
 
 struct tt_msg {
@@ -51,10 +55,12 @@ struct tt_msg {
 	uint64_t ts_first;     /* boot ns of the record holding the first byte */
 	uint64_t ts_last;      /* boot ns of the record holding the last byte */
 	uint32_t pid, tid;     /* process of the first byte */
-	struct tt_kv *headers; /* owned array of n_headers */
-	uint32_t n_headers;
+	struct tt_kv *headers; /* owned array of n_headers (room for headers_cap) */
+	uint32_t n_headers, headers_cap;
 	uint32_t header_bytes; /* bytes kept in headers (capped) */
 	int headers_truncated;
+	char *hbuf; /* owned: the names and values headers point to, hbuf_len of hbuf_cap used */
+	size_t hbuf_len, hbuf_cap;
 	uint64_t body_bytes; /* decoded body bytes (exact, even when not kept) */
 	uint64_t wire_bytes; /* bytes of the whole message on the wire (start line to end) */
 	uint8_t *body;	     /* owned, first body_len bytes of the body (or NULL) */
@@ -84,10 +90,18 @@ struct tt_txn {
 	int interim_status; /* last 1xx before the final response, 0 = none */
 	uint64_t seq;	    /* creation order, for deterministic ordering */
 	struct tt_msg req, resp;
+	/* storage of the string fields above that fit (tt_txn_set_str()); never freed by itself */
+	uint32_t sbuf_len;
+	char sbuf[TT_TXN_INLINE_STR];
 };
 
 struct tt_txn *tt_txn_new(void);
 void tt_txn_free(struct tt_txn *t);
+/* Sets *field, one of t's string fields (op, target, ...), to a copy of s (n bytes, need not be
+ * NUL-terminated; s NULL: NULL), inside t when it fits, else malloc'ed; frees the old value.
+ * A field may also be set directly to a malloc'ed string (tt_txn_free() tells them apart).
+ * 0, or -ENOMEM (the field is then NULL). */
+int tt_txn_set_str(struct tt_txn *t, char **field, const char *s, size_t n);
 
 /* 1 when both messages were seen and parsed to their end without a gap. */
 int tt_txn_complete(const struct tt_txn *t);
