@@ -38,7 +38,8 @@ static const char *const sensitive_keys[] = {
     "password", "passwd", "pwd", "token", "secret", "apikey", "api_key", "api-key", "credential",
 };
 static const char *const sensitive_header_parts[] = {
-    "token", "secret", "password", "passwd", "api-key", "apikey", "api_key",
+    "token",   "secret",	"password", "passwd",  "api-key",    "apikey",
+    "api_key", "authorization", "cookie",   "session", "credential",
 };
 static const char *const sensitive_headers[] = {
     "authorization",
@@ -87,8 +88,7 @@ static int is_header_char(uint8_t c)
 
 static int is_key_char(uint8_t c)
 {
-	return is_alnum(c) || c == '_' || c == '-' || c == '.' || c == '%' || c == '[' ||
-	       c == ']';
+	return is_alnum(c) || c == '_' || c == '-' || c == '.' || c == '%' || c == '[' || c == ']';
 }
 
 static int is_ws(uint8_t c)
@@ -169,7 +169,8 @@ static void scan_plain(struct rstate *s, uint8_t c)
 			append(s->hname, &s->hlen, sizeof(s->hname), c);
 		} else {
 			s->hname_on = 0;
-			if (c == ':' && s->hlen && s->hlen != OVERFLOW && sensitive_header(s->hname)) {
+			if (c == ':' && s->hlen && s->hlen != OVERFLOW &&
+			    sensitive_header(s->hname)) {
 				s->mode = M_HDR_WS;
 				s->klen = 0;
 				return;

@@ -6,7 +6,8 @@
  * What is masked (each byte replaced by '*', so every length, Content-Length and chunk size stays
  * true and the masked stream still parses):
  *   - the value of the header lines Authorization, Proxy-Authorization, Cookie, Set-Cookie and
- *     of any header whose name contains token, secret, password, api-key or apikey;
+ *     of any header whose name contains authorization, cookie, session, token, secret, password,
+ *     passwd, credential, api-key, apikey or api_key;
  *   - the value after `KEY=` where KEY (a query string or form field name) contains password,
  *     passwd, pwd, token, secret, apikey, api_key, api-key or credential, up to & ; # " ' < > or
  *     white space;

@@ -16,9 +16,12 @@
 #include <unistd.h>
 
 #include "analyze/engine.h"
+#include "analyze/extract.h"
 #include "analyze/filter.h"
 #include "analyze/output.h"
+#include "analyze/redact.h"
 #include "format/reader.h"
+#include "format/writer.h"
 
 #define PROG		       "tinytap-show"
 #define MAX_CONSECUTIVE_ERRORS 10000
@@ -39,8 +42,10 @@ struct when {
 static struct options {
 	const char *input;
 	int verbose, json, utc, quiet;
-	int color; /* -1 auto, 0 never, 1 always */
-	int live;  /* -1 auto */
+	int redact;
+	const char *write_out; /* -w: write the matching connections here instead of showing */
+	int color;	       /* -1 auto, 0 never, 1 always */
+	int live;	       /* -1 auto */
 	size_t body_show;
 	uint64_t slow_ns;
 	struct when since, until;
@@ -52,8 +57,17 @@ static volatile sig_atomic_t stop;
 struct run {
 	struct tt_engine *eng;
 	struct tt_output_opts out;
-	uint64_t shown;
+	uint64_t shown; /* with -w: matched */
 	int live;
+	struct tt_redactor *red; /* --redact */
+	uint8_t *scratch;	 /* a redacted copy of the current DATA payload */
+	size_t scratch_cap;
+	uint64_t masked;      /* bytes masked by --redact */
+	struct tt_extract *x; /* -w */
+	struct tt_writer *w;  /* -w, while copying */
+	uint64_t last_ts;     /* of the last record copied */
+	int oom;
+	char err[256];
 };
 
 static void on_signal(int sig)
@@ -110,6 +124,17 @@ static void usage(FILE *f)
 	    "      --grep REGEX       POSIX ERE on request/status lines, headers and bodies\n"
 	    "      --header NAME[=V]  a request or response header (value glob, no case)\n"
 	    "\n"
+	    "Bug reports:\n"
+	    "      --redact           mask credentials with '*', same length, before anything\n"
+	    "                         reads them: Authorization, Proxy-Authorization, Cookie,\n"
+	    "                         Set-Cookie and *token*/*secret*/*password*/*api-key*\n"
+	    "                         headers; password, token, secret, api_key... fields in\n"
+	    "                         query strings, forms and JSON (not inside gzip bodies\n"
+	    "                         on the wire; shown decoded bodies are masked)\n"
+	    "  -w, --write FILE       do not show: write every connection with a matching\n"
+	    "                         transaction (and its processes) to FILE, a .tinytap\n"
+	    "                         created 0600 (- for stdout); with --redact, masked\n"
+	    "\n"
 	    "  -h, --help             this help;  -V, --version\n"
 	    "\n"
 	    "Exit status: 0 ok, 1 unreadable or corrupt input (what could be read is shown),\n"
@@ -122,6 +147,7 @@ static void usage(FILE *f)
 	    "  " PROG " s.tinytap --path '/api/*' --min-duration 100ms -vv\n"
 	    "  " PROG " s.tinytap --since +30s --until +1m --grep 'token=[0-9a-f]+'\n"
 	    "  " PROG " s.tinytap --json | jq -r 'select(.status >= 500) | .path'\n"
+	    "  " PROG " s.tinytap --status 5xx --redact -w bug.tinytap   to attach to a bug\n"
 	    "  sudo tinytap-record -o - | " PROG " -           live\n");
 }
 
@@ -192,7 +218,13 @@ static int64_t resolve_when(const struct when *w, int64_t start_wall_ns, int utc
 static void on_txn(void *ctx, struct tt_txn *t)
 {
 	struct run *r = ctx;
-	if (tt_filter_match(opts.filter, t)) {
+	if (r->x) {
+		if (tt_filter_match(opts.filter, t)) {
+			r->shown++;
+			if (tt_extract_select(r->x, t->sock_id) < 0)
+				r->oom = 1;
+		}
+	} else if (tt_filter_match(opts.filter, t)) {
 		tt_output_txn(stdout, &r->out, t, tt_engine_wall_ns(r->eng, tt_txn_start(t)));
 		r->shown++;
 		if (r->live)
@@ -221,6 +253,7 @@ enum {
 	OPT_UNTIL,
 	OPT_GREP,
 	OPT_HEADER,
+	OPT_REDACT,
 };
 
 static int parse_args(int argc, char **argv)
@@ -250,6 +283,8 @@ static int parse_args(int argc, char **argv)
 	    {"until", required_argument, NULL, OPT_UNTIL},
 	    {"grep", required_argument, NULL, OPT_GREP},
 	    {"header", required_argument, NULL, OPT_HEADER},
+	    {"redact", no_argument, NULL, OPT_REDACT},
+	    {"write", required_argument, NULL, 'w'},
 	    {0},
 	};
 	static const enum tt_filter_kind fk[] = {
@@ -262,7 +297,7 @@ static int parse_args(int argc, char **argv)
 	char err[256];
 	int c;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hVvq", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hVvqw:", lo, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			usage(stdout);
@@ -284,6 +319,17 @@ static int parse_args(int argc, char **argv)
 			break;
 		case OPT_LIVE:
 			opts.live = 1;
+			break;
+		case OPT_REDACT:
+			opts.redact = 1;
+			break;
+		case 'w':
+			if (!*optarg) {
+				fprintf(stderr,
+					PROG ": -w: expected a file name (or - for stdout)\n");
+				return -EINVAL;
+			}
+			opts.write_out = optarg;
 			break;
 		case OPT_COLOR:
 			if (!optarg || !strcmp(optarg, "always"))
@@ -372,6 +418,21 @@ static int parse_args(int argc, char **argv)
 		return -EINVAL;
 	}
 	opts.input = argv[optind];
+	if (opts.write_out) {
+		struct stat in, out;
+		if (!strcmp(opts.write_out, "-") && isatty(STDOUT_FILENO)) {
+			fprintf(stderr, PROG ": -w -: refusing to write a binary recording to a "
+					     "terminal\n");
+			return -EINVAL;
+		}
+		if (strcmp(opts.write_out, "-") && strcmp(opts.input, "-") &&
+		    !stat(opts.input, &in) && !stat(opts.write_out, &out) &&
+		    in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+			fprintf(stderr, PROG ": -w %s: that is the input recording\n",
+				opts.write_out);
+			return -EINVAL;
+		}
+	}
 	return 0;
 }
 
@@ -385,7 +446,8 @@ static void summary(struct run *r, struct tt_reader *rd, int errors)
 		tt_output_time(b, sizeof(b), tt_engine_wall_ns(r->eng, st.last_ts), opts.utc, 0);
 		tt_output_duration(d, sizeof(d), st.last_ts - st.first_ts);
 	}
-	fprintf(stderr, PROG ": %" PRIu64 " of %" PRIu64 " transactions shown", r->shown, st.txns);
+	fprintf(stderr, PROG ": %" PRIu64 " of %" PRIu64 " transactions %s", r->shown, st.txns,
+		r->x ? "matched" : "shown");
 	if (st.have_ts)
 		fprintf(stderr, ", %s-%s (%s)", a, b, d);
 	else
@@ -395,6 +457,8 @@ static void summary(struct run *r, struct tt_reader *rd, int errors)
 		fprintf(stderr, ", %" PRIu64 " payloads dropped", st.dropped_records);
 	if (st.streams.gap_bytes)
 		fprintf(stderr, ", %" PRIu64 " bytes not captured", st.streams.gap_bytes);
+	if (r->red && !r->x)
+		fprintf(stderr, ", %" PRIu64 " bytes redacted", r->masked);
 	if (errors)
 		fprintf(stderr, ", %d read error%s", errors, errors == 1 ? "" : "s");
 	if (rd) {
@@ -404,6 +468,268 @@ static void summary(struct run *r, struct tt_reader *rd, int errors)
 			fprintf(stderr, ", no end record (recorder killed or file cut)");
 	}
 	fputc('\n', stderr);
+}
+
+/* --redact: masks a DATA record's payload in a copy (rec->payload then points to it). */
+static int redact_record(struct run *r, struct tt_record *rec)
+{
+	if (rec->type == TT_REC_CLOSE) {
+		tt_redactor_forget(r->red, rec->u.close.sock_id);
+		return 0;
+	}
+	if (rec->type != TT_REC_DATA || !rec->payload || !rec->u.data.cap_len)
+		return 0;
+	size_t n = rec->u.data.cap_len;
+	if (n > r->scratch_cap) {
+		uint8_t *p = realloc(r->scratch, n);
+		if (!p)
+			return -ENOMEM;
+		r->scratch = p;
+		r->scratch_cap = n;
+	}
+	memcpy(r->scratch, rec->payload, n);
+	r->masked += tt_redactor_stream(r->red, rec->u.data.sock_id, rec->u.data.dir, r->scratch, n,
+					!!(rec->u.data.flags & TT_DATA_PEEK));
+	rec->payload = r->scratch;
+	return 0;
+}
+
+/* Per-record step of a read of the input; rec NULL: records are missing here (a damaged block
+ * was skipped). < 0 stops the read, with r->err saying why. */
+typedef int (*record_fn)(struct run *r, struct tt_record *rec);
+
+static int analyze_record(struct run *r, struct tt_record *rec)
+{
+	if (!rec) {
+		tt_engine_input_gap(r->eng);
+		return 0;
+	}
+	if ((r->red && redact_record(r, rec) < 0) || tt_engine_add(r->eng, rec) < 0 || r->oom) {
+		snprintf(r->err, sizeof(r->err), "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int scan_record(struct run *r, struct tt_record *rec)
+{
+	if (rec && tt_extract_scan(r->x, rec) < 0) {
+		snprintf(r->err, sizeof(r->err), "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int copy_record(struct run *r, struct tt_record *rec)
+{
+	int rc;
+	if (!rec) { /* tell readers of the copy that records are missing here */
+		struct tt_rec_loss l = {
+		    .ts_ns = r->last_ts, .cpu = UINT32_MAX, .reason = TT_LOSS_SOURCE_DAMAGED};
+		rc = tt_writer_add(r->w, TT_REC_LOSS, &l, sizeof(l), NULL, 0);
+	} else {
+		if (!tt_extract_wanted(r->x, rec))
+			return 0;
+		if (r->red && redact_record(r, rec) < 0) {
+			snprintf(r->err, sizeof(r->err), "out of memory");
+			return -ENOMEM;
+		}
+		uint32_t len = rec->type == TT_REC_DATA ? rec->u.data.cap_len : 0;
+		r->last_ts = rec->u.data.ts_ns; /* every record body starts with its boot ts */
+		rc = tt_writer_add(r->w, rec->type, &rec->u, tt_record_fixed_size(rec->type),
+				   len ? rec->payload : NULL, len);
+	}
+	if (rc < 0 && rc != -EINVAL && rc != -EMSGSIZE) {
+		snprintf(r->err, sizeof(r->err), "%s: %s", opts.write_out, strerror(-rc));
+		return rc;
+	}
+	return 0;
+}
+
+/* Reads rd to its end (or a stop signal), giving every record to fn. Returns the number of
+ * errors; read errors are printed only when report is set (the first read of the input). */
+static int read_all(struct run *r, struct tt_reader *rd, int fd, record_fn fn, int report)
+{
+	int errors = 0, consecutive = 0;
+	while (!stop) {
+		struct tt_record rec;
+		if (r->live) {
+			/* Nothing more to read right now: show what is finished instead of waiting
+			 * for the reorder window to fill. */
+			struct pollfd pf = {.fd = fd, .events = POLLIN};
+			if (poll(&pf, 1, 0) == 0)
+				tt_engine_flush(r->eng);
+		}
+		int rc = tt_reader_next(rd, &rec);
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			if (rc == -EINTR && stop)
+				break;
+			if (report)
+				fprintf(stderr, PROG ": %s\n", tt_reader_errmsg(rd));
+			errors++;
+			if (fn(r, NULL) < 0) {
+				fprintf(stderr, PROG ": %s\n", r->err);
+				break;
+			}
+			if (rc != -EBADMSG || ++consecutive > MAX_CONSECUTIVE_ERRORS)
+				break;
+			continue;
+		}
+		consecutive = 0;
+		if (fn(r, &rec) < 0) {
+			fprintf(stderr, PROG ": %s\n", r->err);
+			errors++;
+			break;
+		}
+	}
+	return errors;
+}
+
+/* -w with a pipe as input: the input is read three times, so it is kept in an unlinked file. */
+static int spool_stdin(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	if (!dir || !*dir)
+		dir = "/tmp";
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(path, sizeof(path), "%s/tinytap-show.XXXXXX", dir);
+		fd = mkstemp(path);
+		if (fd < 0) {
+			fprintf(stderr, PROG ": cannot keep stdin in %s: %s\n", dir,
+				strerror(errno));
+			return -1;
+		}
+		unlink(path);
+	}
+	static char buf[1 << 16];
+	for (;;) {
+		ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+		if (n == 0 || (n < 0 && errno == EINTR && stop))
+			break;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, PROG ": <stdin>: %s\n", strerror(errno));
+			break; /* keep what was read */
+		}
+		for (ssize_t off = 0; off < n;) {
+			ssize_t w = write(fd, buf + off, (size_t)(n - off));
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				fprintf(stderr, PROG ": cannot keep stdin in %s: %s\n", dir,
+					strerror(errno));
+				close(fd);
+				return -1;
+			}
+			off += w;
+		}
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* -w: created 0600 (it holds other people's traffic) and given to the sudo user. */
+static int open_out(const char *path)
+{
+	if (!strcmp(path, "-"))
+		return STDOUT_FILENO;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr, PROG ": cannot write '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	fchmod(fd, 0600);
+	const char *uid_s = getenv("SUDO_UID"), *gid_s = getenv("SUDO_GID");
+	if (uid_s && gid_s && geteuid() == 0) {
+		char *e1, *e2;
+		unsigned long uid = strtoul(uid_s, &e1, 10), gid = strtoul(gid_s, &e2, 10);
+		if (*uid_s && *gid_s && !*e1 && !*e2 && fchown(fd, (uid_t)uid, (gid_t)gid))
+			fprintf(stderr, PROG ": could not give '%s' to uid %s: %s\n", path, uid_s,
+				strerror(errno));
+	}
+	return fd;
+}
+
+/* -w, after the analysis marked the sockets: which processes used them, then the copy. */
+static int write_selected(struct run *r, int fd, const char *name, const struct tt_file_info *fi)
+{
+	int ret = EXIT_OK, ofd = -1;
+	struct tt_reader *rd = NULL;
+
+	if (lseek(fd, 0, SEEK_SET) < 0 || !(rd = tt_reader_open_fd(fd, name))) {
+		fprintf(stderr, PROG ": %s: cannot read it again\n", name);
+		return EXIT_RUNTIME;
+	}
+	read_all(r, rd, fd, scan_record, 0);
+	tt_reader_free(rd);
+	rd = NULL;
+	if (stop || lseek(fd, 0, SEEK_SET) < 0 || !(rd = tt_reader_open_fd(fd, name))) {
+		fprintf(stderr, PROG ": %s: cannot read it again\n", name);
+		return EXIT_RUNTIME;
+	}
+	ofd = open_out(opts.write_out);
+	if (ofd < 0) {
+		tt_reader_free(rd);
+		return EXIT_RUNTIME;
+	}
+	struct tt_file_info info = *fi;
+	if (r->red) /* the recorder's command line may hold a secret too */
+		tt_redact_buf((uint8_t *)info.options, strnlen(info.options, sizeof(info.options)));
+	r->w = tt_writer_open(ofd, &info, NULL);
+	if (!r->w) {
+		fprintf(stderr, PROG ": %s: %s\n", opts.write_out, strerror(errno));
+		ret = EXIT_RUNTIME;
+		goto out;
+	}
+	if (r->red) { /* the same masks as the analysis saw: a fresh redactor, the same order */
+		tt_redactor_free(r->red);
+		r->red = tt_redactor_new();
+		r->masked = 0;
+		if (!r->red) {
+			fprintf(stderr, PROG ": out of memory\n");
+			ret = EXIT_RUNTIME;
+			goto out;
+		}
+	}
+	read_all(r, rd, fd, copy_record, 0); /* damaged blocks: already reported, LOSS written */
+	struct tt_writer_stats ws;
+	tt_writer_get_stats(r->w, &ws);
+	int rc = tt_writer_close(r->w);
+	r->w = NULL;
+	if (rc < 0) {
+		if (!r->err[0])
+			fprintf(stderr, PROG ": %s: %s\n", opts.write_out, strerror(-rc));
+		ret = EXIT_RUNTIME;
+	} else if (r->err[0]) {
+		ret = EXIT_RUNTIME;
+	}
+	if (!opts.quiet) {
+		fprintf(stderr,
+			PROG ": wrote %s: %" PRIu64 " socket%s, %" PRIu64 " process%s, %" PRIu64
+			     " records",
+			strcmp(opts.write_out, "-") ? opts.write_out : "<stdout>",
+			tt_extract_sockets(r->x), tt_extract_sockets(r->x) == 1 ? "" : "s",
+			tt_extract_processes(r->x), tt_extract_processes(r->x) == 1 ? "" : "es",
+			ws.records);
+		if (r->red)
+			fprintf(stderr, ", %" PRIu64 " bytes redacted", r->masked);
+		fputc('\n', stderr);
+	}
+out:
+	tt_reader_free(rd);
+	if (ofd > STDOUT_FILENO && close(ofd) < 0 && ret == EXIT_OK) {
+		fprintf(stderr, PROG ": %s: %s\n", opts.write_out, strerror(errno));
+		ret = EXIT_RUNTIME;
+	}
+	return ret;
 }
 
 int tt_show_main(int argc, char **argv)
@@ -429,6 +755,10 @@ int tt_show_main(int argc, char **argv)
 	if (!strcmp(opts.input, "-")) {
 		fd = STDIN_FILENO;
 		name = "<stdin>";
+		if (opts.write_out && (fd = spool_stdin()) < 0) {
+			ret = EXIT_RUNTIME;
+			goto cleanup;
+		}
 	} else {
 		fd = open(opts.input, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
@@ -440,6 +770,8 @@ int tt_show_main(int argc, char **argv)
 	struct stat sb;
 	run.live =
 	    opts.live == 1 || (opts.live == -1 && fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode));
+	if (opts.write_out)
+		run.live = 0;
 	if (opts.color == -1) {
 		const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 		opts.color =
@@ -451,6 +783,12 @@ int tt_show_main(int argc, char **argv)
 					  .utc = opts.utc,
 					  .body_show = opts.body_show,
 					  .slow_ns = opts.slow_ns};
+	if ((opts.redact && !(run.red = tt_redactor_new())) ||
+	    (opts.write_out && !(run.x = tt_extract_new()))) {
+		fprintf(stderr, PROG ": out of memory\n");
+		ret = EXIT_RUNTIME;
+		goto cleanup;
+	}
 
 	rd = tt_reader_open_fd(fd, name);
 	if (!rd) {
@@ -459,7 +797,7 @@ int tt_show_main(int argc, char **argv)
 		goto cleanup;
 	}
 	size_t body_cap = 0;
-	if (opts.verbose >= 2)
+	if (opts.verbose >= 2 && !run.x)
 		body_cap = opts.body_show * 4 > 65536 ? opts.body_show * 4 : 65536;
 	if (tt_filter_needs_bodies(opts.filter) && body_cap < 65536)
 		body_cap = 65536;
@@ -487,46 +825,25 @@ int tt_show_main(int argc, char **argv)
 		tt_filter_set_time(opts.filter, s, u);
 	}
 
-	int consecutive = 0;
-	while (!stop) {
-		struct tt_record rec;
-		if (run.live) {
-			/* Nothing more to read right now: show what is finished instead of waiting
-			 * for the reorder window to fill. */
-			struct pollfd pf = {.fd = fd, .events = POLLIN};
-			if (poll(&pf, 1, 0) == 0)
-				tt_engine_flush(run.eng);
-		}
-		int rc = tt_reader_next(rd, &rec);
-		if (rc == 0)
-			break;
-		if (rc < 0) {
-			if (rc == -EINTR && stop)
-				break;
-			fprintf(stderr, PROG ": %s\n", tt_reader_errmsg(rd));
-			errors++;
-			tt_engine_input_gap(run.eng);
-			if (rc != -EBADMSG || ++consecutive > MAX_CONSECUTIVE_ERRORS)
-				break;
-			continue;
-		}
-		consecutive = 0;
-		if (tt_engine_add(run.eng, &rec) < 0) {
-			fprintf(stderr, PROG ": out of memory\n");
-			errors++;
-			break;
-		}
-	}
+	errors = read_all(&run, rd, fd, analyze_record, 1);
 	tt_engine_finish(run.eng);
 	fflush(stdout);
 	if (!opts.quiet)
 		summary(&run, rd, errors);
 	if (errors)
 		ret = EXIT_RUNTIME;
+	if (run.x && !stop) {
+		int wret = write_selected(&run, fd, name, fi);
+		if (wret != EXIT_OK)
+			ret = wret;
+	}
 
 cleanup:
 	tt_engine_free(run.eng);
 	tt_reader_free(rd);
+	tt_redactor_free(run.red);
+	tt_extract_free(run.x);
+	free(run.scratch);
 	if (fd > STDIN_FILENO)
 		close(fd);
 	tt_filter_free(opts.filter);

@@ -173,8 +173,11 @@ struct tt_rec_loss {
 	uint64_t events;      /* events lost since the previous LOSS record */
 	uint64_t bytes;	      /* payload bytes those events carried */
 	uint32_t cpu;	      /* CPU that lost them, or UINT32_MAX for all */
-	uint32_t reason;      /* 1 = kernel ring full, 2 = user-space queue full */
+	uint32_t reason;      /* 1 = kernel ring full, 2 = user-space queue full, 3 = see below */
 };
+/* LOSS reason 3: written by tinytap-show -w where a damaged block of its source file was skipped;
+ * events and bytes are 0 (unknown), every open stream has a gap there. */
+#define TT_LOSS_SOURCE_DAMAGED 3
 _Static_assert(sizeof(struct tt_rec_loss) == 32, "tt_rec_loss layout");
 
 struct tt_rec_clock_sync {

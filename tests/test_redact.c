@@ -103,8 +103,8 @@ Test(redact, untouched)
 
 Test(redact, mask_ends_at_line_end)
 {
-	/* An unterminated JSON string or value never masks past the end of its line, so HTTP framing
-	 * (chunk sizes, the next request) stays readable. */
+	/* An unterminated JSON string or value never masks past the end of its line, so HTTP
+	 * framing (chunk sizes, the next request) stays readable. */
 	expect("{\"token\":\"abc\r\n5\r\nhello\r\n", "{\"token\":\"***\r\n5\r\nhello\r\n");
 	expect("token=abc\r\nGET / HTTP/1.1\r\n", "token=***\r\nGET / HTTP/1.1\r\n");
 }

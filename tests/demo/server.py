@@ -2,7 +2,8 @@
 """The demo's small HTTP/1.1 server on 127.0.0.1 (also used by tests).
 
 Usage: server.py PORTFILE    -- binds an ephemeral port, writes it to PORTFILE, serves until killed.
-Routes: /  /api/users  POST /api/items  /api/slow  /api/error (500)  /chunked  /gzip  anything else 404.
+Routes: /  /api/users  POST /api/items  /api/slow  /api/error (500)  /chunked  /gzip  anything else 404;
+POST /login answers a JSON access_token and a Set-Cookie (values from X-Issue-Token/-Cookie).
 """
 import gzip
 import http.server
@@ -64,6 +65,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         data = self.rfile.read(n)
         if self.path == "/api/items":
             self.send_body(201, b'{"created":' + data + b"}\n")
+        elif self.path == "/login":  # for the --redact tests: credentials both ways
+            self.send_body(200, b'{"user":"bob","access_token":"' + self.headers.get(
+                "X-Issue-Token", "t0k3n").encode() + b'","expires_in":3600}\n', extra=[
+                ("Set-Cookie", "sid=" + self.headers.get("X-Issue-Cookie", "c00k1e") +
+                 "; Path=/; HttpOnly")])
         else:
             self.send_body(404, b'{"error":"not found"}\n')
 
