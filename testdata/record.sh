@@ -2,9 +2,11 @@
 # Regenerates the small real recordings the viewer's golden tests read:
 #   testdata/http-python.tinytap  curl <-> python3 -m http.server (HTTP/1.1) on 127.0.0.1
 #   testdata/http-nginx.tinytap   curl <-> nginx (temp config) on 127.0.0.1
+#   testdata/http-secrets.tinytap curl with credentials <-> tests/demo/server.py (for --redact;
+#                                 the traffic is tests/e2e/secrets_lib.sh's)
 # Both sides of every connection are recorded (system-wide, --port). Each holds: GET of a static
 # file, a 404, and two GETs on one keep-alive connection (curl URL1 URL2).
-# Needs root, python3, nginx and curl. Usage: sudo testdata/record.sh [python|nginx]...
+# Needs root, python3, nginx and curl. Usage: sudo testdata/record.sh [python|nginx|secrets]...
 # Env: REC (tinytap-record binary; default ./tinytap-record or build/tinytap-record).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,7 +86,7 @@ record_server() { # out port
 	local out=$1 port=$2
 	wait_port "$port"
 	start_recorder "$out" "$port"
-	traffic "$port"
+	"${TRAFFIC:-traffic}" "$port"
 	stop_recorder
 	kill "$SRV_PID"
 	wait "$SRV_PID" 2>/dev/null || true
@@ -133,13 +135,24 @@ EOF
 	record_server "$out" "$port"
 }
 
+record_secrets() {
+	local port out=testdata/http-secrets.tinytap
+	. tests/e2e/secrets_lib.sh
+	"$PY" tests/demo/server.py "$WORK/port" >"$WORK/secrets.log" 2>&1 &
+	SRV_PID=$!
+	for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.05; done
+	port=$(cat "$WORK/port")
+	TRAFFIC=secrets_traffic record_server "$out" "$port"
+}
+
 which=("$@")
-[ ${#which[@]} -gt 0 ] || which=(python nginx)
+[ ${#which[@]} -gt 0 ] || which=(python nginx secrets)
 for w in "${which[@]}"; do
 	case "$w" in
 	python) record_python ;;
 	nginx) record_nginx ;;
-	*) echo "record.sh: unknown recording '$w' (python, nginx)" >&2; exit 2 ;;
+	secrets) record_secrets ;;
+	*) echo "record.sh: unknown recording '$w' (python, nginx, secrets)" >&2; exit 2 ;;
 	esac
 done
 chmod 644 testdata/http-*.tinytap
