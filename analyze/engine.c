@@ -12,10 +12,23 @@
 #define PROC_BUCKETS	    4096
 #define PROC_MAX	    262144
 #define LOSS_REASON_INPUT   0xfffffffeu /* internal: records missing from the input */
+#define PCHUNK_SIZE	    (256u << 10) /* payload copies of in-order records, back to back */
+#define PCHUNK_MAX_COPY	    (16u << 10)	 /* larger payloads get their own malloc */
+#define PCHUNK_SPARES	    2
+
+/* A block of payload copies. Only records of the in-order queue use chunks, and they leave in
+ * the order they came: a chunk is free as soon as its last record is processed, so chunks hold
+ * at most the live payload bytes plus two partly used chunks. */
+struct pchunk {
+	struct pchunk *next_spare;
+	size_t used, live;
+	uint8_t data[];
+};
 
 struct rent {
 	uint64_t ts, seq;
 	struct tt_record rec; /* payload points to owned copy */
+	struct pchunk *pc;    /* chunk holding the payload copy, NULL: malloc'ed (or none) */
 	struct rent *next_free;
 };
 
@@ -32,10 +45,16 @@ struct tt_engine {
 	void *ctx;
 	struct tt_proto_env env;
 	struct tt_streams *streams;
-	/* reorder heap of records (pointers: records are large), and a pool of spare entries */
+	/* Records waiting for the reorder window: those that came in order (the usual case) in a
+	 * FIFO ring, the others in a min-heap; the next record is the older of the two heads.
+	 * Entries are pointers (records are large), with a pool of spare entries. */
+	struct rent **fq;
+	size_t fhead, fn, fcap; /* fcap: power of two */
 	struct rent **rh;
 	struct rent *spare;
 	size_t rn, rcap, rbytes;
+	struct pchunk *pcur, *pspare;
+	size_t nspare;
 	uint64_t rseq, max_ts;
 	/* finished transactions waiting for older ones (min-heap by seq) */
 	struct tt_txn **th;
@@ -342,24 +361,111 @@ static void process(struct tt_engine *e, const struct tt_record *r, uint64_t ts)
 		tt_streams_tick(e->streams, ts);
 }
 
+static uint8_t *palloc(struct tt_engine *e, size_t n, struct pchunk **pc)
+{
+	*pc = NULL;
+	if (n > PCHUNK_MAX_COPY)
+		return malloc(n);
+	struct pchunk *c = e->pcur;
+	if (!c || c->used + n > PCHUNK_SIZE) {
+		if ((c = e->pspare)) {
+			e->pspare = c->next_spare;
+			e->nspare--;
+		} else if (!(c = malloc(sizeof(*c) + PCHUNK_SIZE))) {
+			return malloc(n);
+		}
+		c->used = c->live = 0;
+		/* the old chunk is freed by its last record (pfree) */
+		if (e->pcur && !e->pcur->live)
+			free(e->pcur);
+		e->pcur = c;
+	}
+	uint8_t *p = c->data + c->used;
+	c->used += (n + 7) & ~(size_t)7;
+	c->live++;
+	*pc = c;
+	return p;
+}
+
+static void pfree(struct tt_engine *e, struct pchunk *c, const uint8_t *p)
+{
+	if (!c) {
+		free((void *)p);
+		return;
+	}
+	if (--c->live)
+		return;
+	if (c == e->pcur) {
+		c->used = 0; /* empty: start again at its beginning */
+	} else if (e->nspare < PCHUNK_SPARES) {
+		c->next_spare = e->pspare;
+		e->pspare = c;
+		e->nspare++;
+	} else {
+		free(c);
+	}
+}
+
+/* The oldest waiting record (NULL when none), and whether it heads the FIFO. */
+static struct rent *rtop(const struct tt_engine *e, int *fifo)
+{
+	struct rent *f = e->fn ? e->fq[e->fhead] : NULL, *h = e->rn ? e->rh[0] : NULL;
+	*fifo = f && (!h || rless(f, h));
+	return *fifo ? f : h;
+}
+
 static void drain(struct tt_engine *e, int all)
 {
-	while (e->rn) {
-		struct rent *top = e->rh[0];
-		if (!all && top->ts + e->o.reorder_ns > e->max_ts && e->rn < REORDER_MAX_RECORDS &&
-		    e->rbytes < REORDER_MAX_BYTES)
+	int fifo;
+	struct rent *top;
+	while ((top = rtop(e, &fifo))) {
+		if (!all && top->ts + e->o.reorder_ns > e->max_ts &&
+		    e->rn + e->fn < REORDER_MAX_RECORDS && e->rbytes < REORDER_MAX_BYTES)
 			break;
-		struct rent *x = rpop(e);
+		struct rent *x;
+		if (fifo) {
+			x = top;
+			e->fhead = (e->fhead + 1) & (e->fcap - 1);
+			e->fn--;
+		} else {
+			x = rpop(e);
+		}
 		process(e, &x->rec, x->ts);
 		if (x->rec.payload) {
 			e->rbytes -= x->rec.u.data.cap_len;
-			free((void *)x->rec.payload);
+			pfree(e, x->pc, x->rec.payload);
 			x->rec.payload = NULL;
 		}
 		x->next_free = e->spare;
 		e->spare = x;
 	}
 	release(e, 0);
+}
+
+/* Makes room for one more entry in the FIFO and in the heap. */
+static int reserve(struct tt_engine *e)
+{
+	if (e->fn == e->fcap) {
+		size_t nc = e->fcap ? e->fcap * 2 : 256;
+		struct rent **n = malloc(nc * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		for (size_t i = 0; i < e->fn; i++)
+			n[i] = e->fq[(e->fhead + i) & (e->fcap - 1)];
+		free(e->fq);
+		e->fq = n;
+		e->fhead = 0;
+		e->fcap = nc;
+	}
+	if (e->rn == e->rcap) {
+		size_t nc = e->rcap ? e->rcap * 2 : 256;
+		struct rent **n = realloc(e->rh, nc * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		e->rh = n;
+		e->rcap = nc;
+	}
+	return 0;
 }
 
 int tt_engine_add(struct tt_engine *e, const struct tt_record *rec)
@@ -383,14 +489,8 @@ int tt_engine_add(struct tt_engine *e, const struct tt_record *rec)
 		     rec->type == TT_REC_PROCESS_EXIT;
 	if (rec->type == TT_REC_LOSS)
 		ts = e->max_ts;
-	if (e->rn == e->rcap) {
-		size_t nc = e->rcap ? e->rcap * 2 : 256;
-		struct rent **n = realloc(e->rh, nc * sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		e->rh = n;
-		e->rcap = nc;
-	}
+	if (reserve(e) < 0)
+		return -ENOMEM;
 	struct rent *x = e->spare;
 	if (x)
 		e->spare = x->next_free;
@@ -398,10 +498,20 @@ int tt_engine_add(struct tt_engine *e, const struct tt_record *rec)
 		return -ENOMEM;
 	x->ts = ts;
 	x->seq = e->rseq++;
-	x->rec = *rec;
+	x->pc = NULL;
+	/* in order (not older than the FIFO's newest): FIFO, else heap */
+	int fifo = !e->fn || e->fq[(e->fhead + e->fn - 1) & (e->fcap - 1)]->ts <= ts;
+	if (rec->type == TT_REC_DATA) {
+		/* only what process() reads: DATA records are most of the input */
+		x->rec.type = rec->type;
+		x->rec.u.data = rec->u.data;
+	} else {
+		x->rec = *rec;
+	}
 	x->rec.payload = NULL;
 	if (rec->type == TT_REC_DATA && rec->u.data.cap_len && rec->payload) {
-		uint8_t *p = malloc(rec->u.data.cap_len);
+		uint8_t *p = fifo ? palloc(e, rec->u.data.cap_len, &x->pc)
+				  : malloc(rec->u.data.cap_len);
 		if (!p) {
 			x->next_free = e->spare;
 			e->spare = x;
@@ -413,7 +523,12 @@ int tt_engine_add(struct tt_engine *e, const struct tt_record *rec)
 	} else if (rec->type == TT_REC_DATA) {
 		x->rec.u.data.cap_len = 0;
 	}
-	rpush(e, x);
+	if (fifo) {
+		e->fq[(e->fhead + e->fn) & (e->fcap - 1)] = x;
+		e->fn++;
+	} else {
+		rpush(e, x);
+	}
 	if (kernel && ts > e->max_ts)
 		e->max_ts = ts;
 	drain(e, 0);
@@ -464,6 +579,19 @@ void tt_engine_free(struct tt_engine *e)
 		free(e->rh[i]);
 	}
 	free(e->rh);
+	for (size_t i = 0; i < e->fn; i++) {
+		struct rent *x = e->fq[(e->fhead + i) & (e->fcap - 1)];
+		if (x->rec.payload)
+			pfree(e, x->pc, x->rec.payload);
+		free(x);
+	}
+	free(e->fq);
+	free(e->pcur);
+	while (e->pspare) {
+		struct pchunk *n = e->pspare->next_spare;
+		free(e->pspare);
+		e->pspare = n;
+	}
 	while (e->spare) {
 		struct rent *n = e->spare->next_free;
 		free(e->spare);
