@@ -11,7 +11,7 @@
 #define HOLD_MAX_TXNS	    4096
 #define PROC_BUCKETS	    4096
 #define PROC_MAX	    262144
-#define LOSS_REASON_INPUT   0xfffffffeu /* internal: records missing from the input */
+#define LOSS_REASON_INPUT   0xfffffffeu	 /* internal: records missing from the input */
 #define PCHUNK_SIZE	    (256u << 10) /* payload copies of in-order records, back to back */
 #define PCHUNK_MAX_COPY	    (16u << 10)	 /* larger payloads get their own malloc */
 #define PCHUNK_SPARES	    2
@@ -510,8 +510,8 @@ int tt_engine_add(struct tt_engine *e, const struct tt_record *rec)
 	}
 	x->rec.payload = NULL;
 	if (rec->type == TT_REC_DATA && rec->u.data.cap_len && rec->payload) {
-		uint8_t *p = fifo ? palloc(e, rec->u.data.cap_len, &x->pc)
-				  : malloc(rec->u.data.cap_len);
+		uint8_t *p =
+		    fifo ? palloc(e, rec->u.data.cap_len, &x->pc) : malloc(rec->u.data.cap_len);
 		if (!p) {
 			x->next_free = e->spare;
 			e->spare = x;
