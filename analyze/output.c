@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -19,6 +20,121 @@
 #define C_DIM	   "\033[2m"
 #define C_BOLD_RED "\033[1;31m"
 
+/* Output is assembled in a buffer and written with one fwrite per transaction (or per 16 KiB),
+ * not with stdio calls per field or per character. */
+struct wb {
+	FILE *f;
+	size_t n;
+	char b[16384];
+};
+
+static void wb_flush(struct wb *w)
+{
+	if (w->n)
+		fwrite(w->b, 1, w->n, w->f);
+	w->n = 0;
+}
+
+static void wb_put(struct wb *w, const void *s, size_t n)
+{
+	if (n > sizeof(w->b) - w->n) {
+		wb_flush(w);
+		if (n > sizeof(w->b)) {
+			fwrite(s, 1, n, w->f);
+			return;
+		}
+	}
+	memcpy(w->b + w->n, s, n);
+	w->n += n;
+}
+
+static void wb_c(struct wb *w, char c)
+{
+	if (w->n == sizeof(w->b))
+		wb_flush(w);
+	w->b[w->n++] = c;
+}
+
+static void wb_s(struct wb *w, const char *s)
+{
+	wb_put(w, s, strlen(s));
+}
+
+static void wb_u64(struct wb *w, uint64_t v)
+{
+	char t[20];
+	size_t i = sizeof(t);
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	wb_put(w, t + i, sizeof(t) - i);
+}
+
+static void wb_int(struct wb *w, int v)
+{
+	if (v < 0) {
+		wb_c(w, '-');
+		wb_u64(w, -(uint64_t)(int64_t)v);
+	} else {
+		wb_u64(w, (uint64_t)v);
+	}
+}
+
+__attribute__((format(printf, 2, 3))) static void wb_printf(struct wb *w, const char *fmt, ...)
+{
+	char t[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(t, sizeof(t), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(t)) {
+		wb_put(w, t, (size_t)n);
+		return;
+	}
+	char *p = malloc((size_t)n + 1);
+	if (!p)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	wb_put(w, p, (size_t)n);
+	free(p);
+}
+
+static const char hexd[] = "0123456789abcdef";
+
+/* The formatted second of the last call: transactions come many per second. */
+static _Thread_local struct {
+	int valid, utc, with_date;
+	time_t s;
+	char t[64];
+	size_t len;
+} tcache;
+
+/* "HH:MM:SS" or "YYYY-MM-DDTHH:MM:SS" of s (cached); returns its length. */
+static size_t fmt_second(char *out, time_t s, int utc, int with_date)
+{
+	if (!tcache.valid || tcache.s != s || tcache.utc != utc || tcache.with_date != with_date) {
+		struct tm tm;
+		if (utc)
+			gmtime_r(&s, &tm);
+		else
+			localtime_r(&s, &tm);
+		tcache.len = strftime(tcache.t, sizeof(tcache.t),
+				      with_date ? "%Y-%m-%dT%H:%M:%S" : "%H:%M:%S", &tm);
+		tcache.t[tcache.len] = 0;
+		tcache.s = s;
+		tcache.utc = utc;
+		tcache.with_date = with_date;
+		tcache.valid = 1;
+	}
+	memcpy(out, tcache.t, tcache.len + 1);
+	return tcache.len;
+}
+
 void tt_output_time(char *buf, size_t n, int64_t wall_ns, int utc, int with_date)
 {
 	time_t s = (time_t)(wall_ns / 1000000000);
@@ -27,25 +143,80 @@ void tt_output_time(char *buf, size_t n, int64_t wall_ns, int utc, int with_date
 		snprintf(buf, n, "?");
 		return;
 	}
-	struct tm tm;
-	if (utc)
-		gmtime_r(&s, &tm);
-	else
-		localtime_r(&s, &tm);
-	char t[64];
-	strftime(t, sizeof(t), with_date ? "%Y-%m-%dT%H:%M:%S" : "%H:%M:%S", &tm);
-	snprintf(buf, n, "%s.%03ld", t, ms);
+	char t[72];
+	size_t l = fmt_second(t, s, utc, with_date);
+	t[l] = '.';
+	t[l + 1] = (char)('0' + ms / 100);
+	t[l + 2] = (char)('0' + ms / 10 % 10);
+	t[l + 3] = (char)('0' + ms % 10);
+	t[l + 4] = 0;
+	snprintf(buf, n, "%s", t);
+}
+
+/* n / div rounded to nearest as "I.FF" with digits fraction digits (div = 10^digits units of the
+ * result), or 0 when the value is a tie or too large to be sure it matches printf's rounding of
+ * the double (the caller then uses printf). */
+static int fixed_fast(char *buf, size_t bn, uint64_t n, uint64_t div, int digits, const char *unit)
+{
+	uint64_t q = n / div, r = n % div;
+	if (n > (1ull << 40) || r == div / 2)
+		return 0;
+	if (r > div / 2)
+		q++;
+	uint64_t scale = digits == 2 ? 100 : 10;
+	char t[48], *o = t + 24, *e = o;
+	uint64_t ip = q / scale, fp = q % scale;
+	char *p = o;
+	do {
+		*--p = (char)('0' + ip % 10);
+		ip /= 10;
+	} while (ip);
+	*e++ = '.';
+	if (digits == 2)
+		*e++ = (char)('0' + fp / 10);
+	*e++ = (char)('0' + fp % 10);
+	size_t ul = strlen(unit);
+	memcpy(e, unit, ul + 1);
+	snprintf(buf, bn, "%s", p);
+	return 1;
 }
 
 void tt_output_duration(char *buf, size_t n, uint64_t ns)
 {
 	double ms = (double)ns / 1e6;
-	if (ms < 1)
-		snprintf(buf, n, "%.2fms", ms);
-	else if (ms < 1000)
-		snprintf(buf, n, "%.1fms", ms);
-	else
+	/* the same decimal rounding as printf's, done in integers unless it is a tie */
+	if (ms < 1) {
+		if (!fixed_fast(buf, n, ns, 10000, 2, "ms"))
+			snprintf(buf, n, "%.2fms", ms);
+	} else if (ms < 1000) {
+		if (!fixed_fast(buf, n, ns, 100000, 1, "ms"))
+			snprintf(buf, n, "%.1fms", ms);
+	} else if (!fixed_fast(buf, n, ns, 10000000, 2, "s")) {
 		snprintf(buf, n, "%.2fs", ms / 1000);
+	}
+}
+
+/* "a.b.c.d:port" without inet_ntop and snprintf. */
+static void addr4(char *buf, size_t n, const uint8_t *a, uint16_t port)
+{
+	char t[32], *o = t;
+	for (int i = 0; i < 4; i++) {
+		uint8_t v = a[i];
+		if (v >= 100)
+			*o++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*o++ = (char)('0' + v / 10 % 10);
+		*o++ = (char)('0' + v % 10);
+		*o++ = i < 3 ? '.' : ':';
+	}
+	char d[8], *p = d + sizeof(d);
+	*--p = 0;
+	do {
+		*--p = (char)('0' + port % 10);
+		port /= 10;
+	} while (port);
+	memcpy(o, p, (size_t)(d + sizeof(d) - p));
+	snprintf(buf, n, "%s", t);
 }
 
 void tt_output_addr(char *buf, size_t n, const struct tt_addr *a, const char *unix_path)
@@ -53,8 +224,7 @@ void tt_output_addr(char *buf, size_t n, const struct tt_addr *a, const char *un
 	char ip[INET6_ADDRSTRLEN];
 	switch (a->family) {
 	case TT_AF_INET:
-		inet_ntop(AF_INET, a->addr, ip, sizeof(ip));
-		snprintf(buf, n, "%s:%u", ip, a->port);
+		addr4(buf, n, a->addr, a->port);
 		break;
 	case TT_AF_INET6:
 		inet_ntop(AF_INET6, a->addr, ip, sizeof(ip));
@@ -69,53 +239,65 @@ void tt_output_addr(char *buf, size_t n, const struct tt_addr *a, const char *un
 }
 
 /* Writes wire bytes for a terminal: printable ASCII and UTF-8 as is, the rest escaped. */
-static void put_safe(FILE *f, const char *s, size_t n)
+static void put_safe(struct wb *w, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != 0x7f)
-			fputc(c, f);
-		else if (c == '\t')
-			fputc('\t', f);
-		else
-			fprintf(f, "\\x%02x", c);
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n &&
+		       ((unsigned char)s[j] >= 0x20 ? (unsigned char)s[j] != 0x7f : s[j] == '\t'))
+			j++;
+		wb_put(w, s + i, j - i);
+		if (j == n)
+			break;
+		unsigned char c = (unsigned char)s[j];
+		char e[4] = {'\\', 'x', hexd[c >> 4], hexd[c & 15]};
+		wb_put(w, e, 4);
+		i = j + 1;
 	}
 }
 
-static void puts_safe(FILE *f, const char *s)
+static void puts_safe(struct wb *w, const char *s)
 {
 	if (s)
-		put_safe(f, s, strlen(s));
+		put_safe(w, s, strlen(s));
 }
 
-static void json_str(FILE *f, const char *s, size_t n)
+/* The inside of a JSON string: escapes, valid UTF-8 passed through, stray bytes as U+FFFD. */
+static void json_esc(struct wb *w, const char *s, size_t n)
 {
-	fputc('"', f);
-	for (size_t i = 0; i < n; i++) {
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i;
+		while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7f &&
+		       s[j] != '"' && s[j] != '\\')
+			j++;
+		wb_put(w, s + i, j - i);
+		if (j == n)
+			break;
+		i = j;
 		unsigned char c = (unsigned char)s[i];
 		switch (c) {
 		case '"':
-			fputs("\\\"", f);
+			wb_s(w, "\\\"");
 			break;
 		case '\\':
-			fputs("\\\\", f);
+			wb_s(w, "\\\\");
 			break;
 		case '\n':
-			fputs("\\n", f);
+			wb_s(w, "\\n");
 			break;
 		case '\r':
-			fputs("\\r", f);
+			wb_s(w, "\\r");
 			break;
 		case '\t':
-			fputs("\\t", f);
+			wb_s(w, "\\t");
 			break;
 		default:
-			if (c < 0x20 || c == 0x7f)
-				fprintf(f, "\\u%04x", c);
-			else if (c < 0x80)
-				fputc(c, f);
-			else {
-				/* pass valid UTF-8 through, escape stray bytes as U+FFFD */
+			if (c < 0x20 || c == 0x7f) {
+				char e[6] = {'\\', 'u', '0', '0', hexd[c >> 4], hexd[c & 15]};
+				wb_put(w, e, 6);
+			} else {
 				size_t len = c >= 0xf0 && c < 0xf5   ? 4
 					     : c >= 0xe0	     ? 3
 					     : c >= 0xc2 && c < 0xe0 ? 2
@@ -124,28 +306,35 @@ static void json_str(FILE *f, const char *s, size_t n)
 				for (size_t k = 1; ok && k < len; k++)
 					ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
 				if (ok) {
-					fwrite(s + i, 1, len, f);
+					wb_put(w, s + i, len);
 					i += len - 1;
 				} else {
-					fputs("\\ufffd", f);
+					wb_s(w, "\\ufffd");
 				}
 			}
 		}
+		i++;
 	}
-	fputc('"', f);
 }
 
-static void json_cstr(FILE *f, const char *s)
+static void json_str(struct wb *w, const char *s, size_t n)
+{
+	wb_c(w, '"');
+	json_esc(w, s, n);
+	wb_c(w, '"');
+}
+
+static void json_cstr(struct wb *w, const char *s)
 {
 	if (!s)
-		fputs("null", f);
+		wb_s(w, "null");
 	else
-		json_str(f, s, strlen(s));
+		json_str(w, s, strlen(s));
 }
 
-static void json_headers(FILE *f, const struct tt_msg *m)
+static void json_headers(struct wb *w, const struct tt_msg *m)
 {
-	fputc('{', f);
+	wb_c(w, '{');
 	for (uint32_t i = 0; i < m->n_headers; i++) {
 		/* a repeated name keeps its first place; values are joined with ", " */
 		int seen = 0;
@@ -154,29 +343,24 @@ static void json_headers(FILE *f, const struct tt_msg *m)
 		if (seen)
 			continue;
 		if (i)
-			fputc(',', f);
-		json_cstr(f, m->headers[i].name);
-		fputc(':', f);
-		size_t total = 0;
+			wb_c(w, ',');
+		json_cstr(w, m->headers[i].name);
+		wb_c(w, ':');
+		wb_c(w, '"');
+		size_t written = 0;
 		for (uint32_t j = i; j < m->n_headers; j++)
-			if (!strcasecmp(m->headers[j].name, m->headers[i].name))
-				total += strlen(m->headers[j].value) + 2;
-		char *v = malloc(total + 1);
-		if (!v) {
-			json_cstr(f, m->headers[i].value);
-			continue;
-		}
-		v[0] = 0;
-		for (uint32_t j = i; j < m->n_headers; j++)
-			if (!strcasecmp(m->headers[j].name, m->headers[i].name)) {
-				if (v[0])
-					strcat(v, ", ");
-				strcat(v, m->headers[j].value);
+			if (j == i || !strcasecmp(m->headers[j].name, m->headers[i].name)) {
+				size_t l = strlen(m->headers[j].value);
+				if (written) {
+					wb_s(w, ", ");
+					written += 2;
+				}
+				json_esc(w, m->headers[j].value, l);
+				written += l;
 			}
-		json_cstr(f, v);
-		free(v);
+		wb_c(w, '"');
 	}
-	fputc('}', f);
+	wb_c(w, '}');
 }
 
 int tt_output_gunzip(const uint8_t *in, size_t n, size_t cap, uint8_t **out, size_t *out_len,
@@ -268,7 +452,7 @@ static void body_view(const struct tt_msg *m, size_t cap, const uint8_t **p, siz
 	}
 }
 
-static void print_body(FILE *f, const struct tt_msg *m, size_t cap, const char *pfx)
+static void print_body(struct wb *w, const struct tt_msg *m, size_t cap, const char *pfx)
 {
 	if (!m->body_bytes)
 		return;
@@ -278,63 +462,67 @@ static void print_body(FILE *f, const struct tt_msg *m, size_t cap, const char *
 	int decoded, dtrunc;
 	body_view(m, cap * 4 > cap ? cap * 4 : cap, &p, &n, &alloc, &decoded, &dtrunc);
 	if (!n) {
-		fprintf(f, "%s[body: %" PRIu64 " bytes, not captured]\n", pfx, m->body_bytes);
+		wb_printf(w, "%s[body: %" PRIu64 " bytes, not captured]\n", pfx, m->body_bytes);
 		return;
 	}
 	size_t show = n < cap ? n : cap;
 	if (is_text(p, show) && is_utf8(p, show)) {
-		fputs(pfx, f);
+		wb_s(w, pfx);
 		for (size_t i = 0; i < show; i++) {
 			if (p[i] == '\n') {
-				fputc('\n', f);
+				wb_c(w, '\n');
 				if (i + 1 < show)
-					fputs(pfx, f);
+					wb_s(w, pfx);
 			} else if (p[i] != '\r') {
-				put_safe(f, (const char *)p + i, 1);
+				put_safe(w, (const char *)p + i, 1);
 			}
 		}
 		if (p[show - 1] != '\n')
-			fputc('\n', f);
+			wb_c(w, '\n');
 	} else {
 		size_t hex = show < 256 ? show : 256;
 		for (size_t off = 0; off < hex; off += 16) {
-			fprintf(f, "%s%04zx ", pfx, off);
+			wb_printf(w, "%s%04zx ", pfx, off);
 			for (size_t k = 0; k < 16; k++)
-				if (off + k < hex)
-					fprintf(f, " %02x", p[off + k]);
-				else
-					fputs("   ", f);
-			fputs("  ", f);
+				if (off + k < hex) {
+					char e[3] = {' ', hexd[p[off + k] >> 4],
+						     hexd[p[off + k] & 15]};
+					wb_put(w, e, 3);
+				} else {
+					wb_s(w, "   ");
+				}
+			wb_s(w, "  ");
 			for (size_t k = 0; k < 16 && off + k < hex; k++)
-				fputc(p[off + k] >= 0x20 && p[off + k] < 0x7f ? p[off + k] : '.',
-				      f);
-			fputc('\n', f);
+				wb_c(w, p[off + k] >= 0x20 && p[off + k] < 0x7f ? (char)p[off + k]
+										: '.');
+			wb_c(w, '\n');
 		}
 		show = hex;
-		fprintf(f, "%s[binary body]\n", pfx);
+		wb_printf(w, "%s[binary body]\n", pfx);
 	}
 	if (decoded)
-		fprintf(f, "%s[decoded from %s: %" PRIu64 " bytes on the wire%s]\n", pfx,
-			tt_msg_header(m, "Content-Encoding"), m->body_bytes,
-			dtrunc ? ", decoding stopped early" : "");
+		wb_printf(w, "%s[decoded from %s: %" PRIu64 " bytes on the wire%s]\n", pfx,
+			  tt_msg_header(m, "Content-Encoding"), m->body_bytes,
+			  dtrunc ? ", decoding stopped early" : "");
 	if (show < n || m->body_truncated || m->body_holes)
-		fprintf(f, "%s[shown %zu of %" PRIu64 " bytes%s]\n", pfx, show,
-			decoded ? (uint64_t)n : m->body_bytes,
-			m->body_holes ? "; some bytes were not captured" : "");
+		wb_printf(w, "%s[shown %zu of %" PRIu64 " bytes%s]\n", pfx, show,
+			  decoded ? (uint64_t)n : m->body_bytes,
+			  m->body_holes ? "; some bytes were not captured" : "");
 	free(alloc);
 }
 
-static void print_headers(FILE *f, const struct tt_msg *m, const char *pfx)
+static void print_headers(struct wb *w, const struct tt_msg *m, const char *pfx)
 {
+	size_t pl = strlen(pfx);
 	for (uint32_t i = 0; i < m->n_headers; i++) {
-		fputs(pfx, f);
-		puts_safe(f, m->headers[i].name);
-		fputs(": ", f);
-		puts_safe(f, m->headers[i].value);
-		fputc('\n', f);
+		wb_put(w, pfx, pl);
+		puts_safe(w, m->headers[i].name);
+		wb_s(w, ": ");
+		puts_safe(w, m->headers[i].value);
+		wb_c(w, '\n');
 	}
 	if (m->headers_truncated)
-		fprintf(f, "%s[more headers not kept]\n", pfx);
+		wb_printf(w, "%s[more headers not kept]\n", pfx);
 }
 
 static const char *side_name(enum tt_side s)
@@ -357,60 +545,87 @@ static const char *incomplete_reason(const struct tt_txn *t)
 	return NULL;
 }
 
-static void print_json(FILE *f, const struct tt_output_opts *o, const struct tt_txn *t,
+static void print_json(struct wb *w, const struct tt_output_opts *o, const struct tt_txn *t,
 		       int64_t wall_ns)
 {
-	char ts[64], la[200], ra[200];
-	time_t s = (time_t)(wall_ns / 1000000000);
-	struct tm tm;
-	gmtime_r(&s, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	char ts[72], la[200], ra[200];
+	fmt_second(ts, (time_t)(wall_ns / 1000000000), 1, 1);
 	tt_output_addr(la, sizeof(la), &t->local, t->unix_path);
 	tt_output_addr(ra, sizeof(ra), &t->remote, t->unix_path);
-	fprintf(f, "{\"ts\":\"%s.%06" PRId64 "Z\",\"proto\":", ts, (wall_ns % 1000000000) / 1000);
-	json_cstr(f, t->proto);
-	fprintf(f, ",\"side\":\"%s\",\"pid\":%u,\"tid\":%u,\"comm\":", side_name(t->side), t->pid,
-		t->tid);
-	json_cstr(f, t->comm);
-	fprintf(f, ",\"cgroup_id\":%" PRIu64, t->cgroup_id);
-	fputs(",\"local\":", f);
-	json_cstr(f, la);
-	fputs(",\"remote\":", f);
-	json_cstr(f, ra);
-	fprintf(f, ",\"sock_id\":%" PRIu64 ",\"method\":", t->sock_id);
-	json_cstr(f, t->op);
-	fputs(",\"path\":", f);
-	json_cstr(f, t->target);
-	fputs(",\"host\":", f);
-	json_cstr(f, t->authority);
-	fputs(",\"version\":", f);
-	json_cstr(f, t->version);
-	if (t->status)
-		fprintf(f, ",\"status\":%d", t->status);
-	else
-		fputs(",\"status\":null", f);
-	fputs(",\"status_text\":", f);
-	json_cstr(f, t->status_text);
-	fprintf(f, ",\"req_body_bytes\":%" PRIu64 ",\"resp_body_bytes\":%" PRIu64,
-		t->req.body_bytes, t->resp.body_bytes);
-	fprintf(f, ",\"req_wire_bytes\":%" PRIu64 ",\"resp_wire_bytes\":%" PRIu64,
-		t->req.wire_bytes, t->resp.wire_bytes);
-	if (t->req.seen && t->resp.seen)
-		fprintf(f, ",\"duration_us\":%" PRIu64, tt_txn_duration_ns(t) / 1000);
-	else
-		fputs(",\"duration_us\":null", f);
-	fputs(",\"req_headers\":", f);
-	json_headers(f, &t->req);
-	fputs(",\"resp_headers\":", f);
-	json_headers(f, &t->resp);
-	fprintf(f, ",\"complete\":%s", tt_txn_complete(t) ? "true" : "false");
+	wb_s(w, "{\"ts\":\"");
+	wb_s(w, ts);
+	int64_t us = (wall_ns % 1000000000) / 1000;
+	if (us >= 0) {
+		char f[8] = {'.'};
+		for (int i = 6; i >= 1; i--, us /= 10)
+			f[i] = (char)('0' + us % 10);
+		f[7] = 'Z';
+		wb_put(w, f, 8);
+	} else {
+		wb_printf(w, ".%06" PRId64 "Z", us);
+	}
+	wb_s(w, "\",\"proto\":");
+	json_cstr(w, t->proto);
+	wb_s(w, ",\"side\":\"");
+	wb_s(w, side_name(t->side));
+	wb_s(w, "\",\"pid\":");
+	wb_u64(w, t->pid);
+	wb_s(w, ",\"tid\":");
+	wb_u64(w, t->tid);
+	wb_s(w, ",\"comm\":");
+	json_cstr(w, t->comm);
+	wb_s(w, ",\"cgroup_id\":");
+	wb_u64(w, t->cgroup_id);
+	wb_s(w, ",\"local\":");
+	json_cstr(w, la);
+	wb_s(w, ",\"remote\":");
+	json_cstr(w, ra);
+	wb_s(w, ",\"sock_id\":");
+	wb_u64(w, t->sock_id);
+	wb_s(w, ",\"method\":");
+	json_cstr(w, t->op);
+	wb_s(w, ",\"path\":");
+	json_cstr(w, t->target);
+	wb_s(w, ",\"host\":");
+	json_cstr(w, t->authority);
+	wb_s(w, ",\"version\":");
+	json_cstr(w, t->version);
+	if (t->status) {
+		wb_s(w, ",\"status\":");
+		wb_int(w, t->status);
+	} else {
+		wb_s(w, ",\"status\":null");
+	}
+	wb_s(w, ",\"status_text\":");
+	json_cstr(w, t->status_text);
+	wb_s(w, ",\"req_body_bytes\":");
+	wb_u64(w, t->req.body_bytes);
+	wb_s(w, ",\"resp_body_bytes\":");
+	wb_u64(w, t->resp.body_bytes);
+	wb_s(w, ",\"req_wire_bytes\":");
+	wb_u64(w, t->req.wire_bytes);
+	wb_s(w, ",\"resp_wire_bytes\":");
+	wb_u64(w, t->resp.wire_bytes);
+	if (t->req.seen && t->resp.seen) {
+		wb_s(w, ",\"duration_us\":");
+		wb_u64(w, tt_txn_duration_ns(t) / 1000);
+	} else {
+		wb_s(w, ",\"duration_us\":null");
+	}
+	wb_s(w, ",\"req_headers\":");
+	json_headers(w, &t->req);
+	wb_s(w, ",\"resp_headers\":");
+	json_headers(w, &t->resp);
+	wb_s(w, tt_txn_complete(t) ? ",\"complete\":true" : ",\"complete\":false");
 	const char *why = incomplete_reason(t);
-	fputs(",\"incomplete\":", f);
-	json_cstr(f, why);
-	if (t->interim_status)
-		fprintf(f, ",\"interim_status\":%d", t->interim_status);
+	wb_s(w, ",\"incomplete\":");
+	json_cstr(w, why);
+	if (t->interim_status) {
+		wb_s(w, ",\"interim_status\":");
+		wb_int(w, t->interim_status);
+	}
 	if (t->flags & TT_TXN_UPGRADED)
-		fputs(",\"upgraded\":true", f);
+		wb_s(w, ",\"upgraded\":true");
 	if (o->verbose >= 2) {
 		const struct tt_msg *ms[2] = {&t->req, &t->resp};
 		const char *names[2] = {"req", "resp"};
@@ -423,102 +638,140 @@ static void print_json(FILE *f, const struct tt_output_opts *o, const struct tt_
 			if (n > o->body_show)
 				n = o->body_show;
 			if (is_utf8(p, n)) {
-				fprintf(f, ",\"%s_body\":", names[i]);
-				json_str(f, (const char *)p, n);
+				wb_printf(w, ",\"%s_body\":", names[i]);
+				json_str(w, (const char *)p, n);
 			} else {
 				static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
 							  "opqrstuvwxyz0123456789+/";
-				fprintf(f, ",\"%s_body_b64\":\"", names[i]);
+				wb_printf(w, ",\"%s_body_b64\":\"", names[i]);
 				for (size_t k = 0; k < n; k += 3) {
 					uint32_t v = (uint32_t)p[k] << 16;
 					if (k + 1 < n)
 						v |= (uint32_t)p[k + 1] << 8;
 					if (k + 2 < n)
 						v |= p[k + 2];
-					fputc(b64[(v >> 18) & 63], f);
-					fputc(b64[(v >> 12) & 63], f);
-					fputc(k + 1 < n ? b64[(v >> 6) & 63] : '=', f);
-					fputc(k + 2 < n ? b64[v & 63] : '=', f);
+					char q[4] = {b64[(v >> 18) & 63], b64[(v >> 12) & 63],
+						     k + 1 < n ? b64[(v >> 6) & 63] : '=',
+						     k + 2 < n ? b64[v & 63] : '='};
+					wb_put(w, q, 4);
 				}
-				fputc('"', f);
+				wb_c(w, '"');
 			}
-			fprintf(f, ",\"%s_body_truncated\":%s", names[i],
-				(n < (decoded ? n : ms[i]->body_bytes) || ms[i]->body_truncated ||
-				 ms[i]->body_holes)
-				    ? "true"
-				    : "false");
+			wb_printf(w, ",\"%s_body_truncated\":%s", names[i],
+				  (n < (decoded ? n : ms[i]->body_bytes) || ms[i]->body_truncated ||
+				   ms[i]->body_holes)
+				      ? "true"
+				      : "false");
 			free(alloc);
 		}
 	}
-	fputs("}\n", f);
+	wb_s(w, "}\n");
 }
 
-void tt_output_txn(FILE *f, const struct tt_output_opts *o, const struct tt_txn *t, int64_t wall_ns)
+static void print_line(struct wb *w, const struct tt_output_opts *o, const struct tt_txn *t,
+		       int64_t wall_ns)
 {
-	if (o->json) {
-		print_json(f, o, t, wall_ns);
-		return;
-	}
-	char ts[64], dur[32];
+	char ts[80], dur[32];
 	tt_output_time(ts, sizeof(ts), wall_ns, o->utc, 0);
 	const char *sc = "", *rs = o->color ? C_RESET : "";
-	fprintf(f, "[%s] %s pid=%u ", ts,
-		t->side == TT_SIDE_CLIENT   ? "cli"
-		: t->side == TT_SIDE_SERVER ? "srv"
-					    : "?  ",
-		t->pid);
-	fprintf(f, "%-10s ", t->comm);
+	wb_c(w, '[');
+	wb_s(w, ts);
+	wb_s(w, t->side == TT_SIDE_CLIENT   ? "] cli pid="
+		: t->side == TT_SIDE_SERVER ? "] srv pid="
+					    : "] ?   pid=");
+	wb_u64(w, t->pid);
+	wb_c(w, ' ');
+	size_t cl = strnlen(t->comm, sizeof(t->comm));
+	wb_put(w, t->comm, cl);
+	for (; cl < 10; cl++)
+		wb_c(w, ' ');
+	wb_c(w, ' ');
 	if (t->op) {
-		puts_safe(f, t->op);
-		fputc(' ', f);
-		puts_safe(f, t->target);
+		puts_safe(w, t->op);
+		wb_c(w, ' ');
+		puts_safe(w, t->target);
 	} else {
-		fputs("? ?", f);
+		wb_s(w, "? ?");
 	}
-	fputs(" → ", f);
+	wb_s(w, " → ");
 	if (t->status) {
 		if (o->color)
 			sc = t->status >= 500	? C_RED
 			     : t->status >= 400 ? C_YELLOW
 			     : t->status >= 300 ? C_CYAN
 						: C_GREEN;
-		fprintf(f, "%s%d%s %" PRIu64 " bytes", sc, t->status, rs, t->resp.body_bytes);
+		wb_s(w, sc);
+		wb_int(w, t->status);
+		wb_s(w, rs);
+		wb_c(w, ' ');
+		wb_u64(w, t->resp.body_bytes);
+		wb_s(w, " bytes");
 	} else {
-		fprintf(f, "%s(no response)%s", o->color ? C_MAGENTA : "", rs);
+		wb_s(w, o->color ? C_MAGENTA : "");
+		wb_s(w, "(no response)");
+		wb_s(w, rs);
 	}
 	if (t->req.seen && t->resp.seen) {
 		uint64_t d = tt_txn_duration_ns(t);
 		tt_output_duration(dur, sizeof(dur), d);
 		int slow = o->color && o->slow_ns && d >= o->slow_ns;
-		fprintf(f, " (%s%s%s)", slow ? C_BOLD_RED : "", dur, slow ? rs : "");
+		wb_s(w, " (");
+		wb_s(w, slow ? C_BOLD_RED : "");
+		wb_s(w, dur);
+		wb_s(w, slow ? rs : "");
+		wb_c(w, ')');
 	}
 	const char *why = incomplete_reason(t);
-	if (why && !(!strcmp(why, "no response") && !t->status))
-		fprintf(f, " %s[%s]%s", o->color ? C_MAGENTA : "", why, rs);
+	if (why && !(!strcmp(why, "no response") && !t->status)) {
+		wb_c(w, ' ');
+		wb_s(w, o->color ? C_MAGENTA : "");
+		wb_c(w, '[');
+		wb_s(w, why);
+		wb_c(w, ']');
+		wb_s(w, rs);
+	}
 	if (t->flags & TT_TXN_UPGRADED)
-		fputs(" [upgrade]", f);
-	fputc('\n', f);
+		wb_s(w, " [upgrade]");
+	wb_c(w, '\n');
 	if (o->verbose < 1)
 		return;
 	if (t->req.seen) {
-		fprintf(f, "  > ");
-		puts_safe(f, t->op);
-		fputc(' ', f);
-		puts_safe(f, t->target);
-		fprintf(f, " %s\n", t->version ? t->version : "");
-		print_headers(f, &t->req, "  > ");
+		wb_s(w, "  > ");
+		puts_safe(w, t->op);
+		wb_c(w, ' ');
+		puts_safe(w, t->target);
+		wb_c(w, ' ');
+		wb_s(w, t->version ? t->version : "");
+		wb_c(w, '\n');
+		print_headers(w, &t->req, "  > ");
 		if (o->verbose >= 2)
-			print_body(f, &t->req, o->body_show, "  >| ");
+			print_body(w, &t->req, o->body_show, "  >| ");
 	}
 	if (t->interim_status)
-		fprintf(f, "  < (interim %d)\n", t->interim_status);
+		wb_printf(w, "  < (interim %d)\n", t->interim_status);
 	if (t->resp.seen) {
-		fprintf(f, "  < %s %d ", t->resp_version ? t->resp_version : "HTTP/1.1", t->status);
-		puts_safe(f, t->status_text);
-		fputc('\n', f);
-		print_headers(f, &t->resp, "  < ");
+		wb_s(w, "  < ");
+		wb_s(w, t->resp_version ? t->resp_version : "HTTP/1.1");
+		wb_c(w, ' ');
+		wb_int(w, t->status);
+		wb_c(w, ' ');
+		puts_safe(w, t->status_text);
+		wb_c(w, '\n');
+		print_headers(w, &t->resp, "  < ");
 		if (o->verbose >= 2)
-			print_body(f, &t->resp, o->body_show, "  <| ");
+			print_body(w, &t->resp, o->body_show, "  <| ");
 	}
-	fputc('\n', f);
+	wb_c(w, '\n');
+}
+
+void tt_output_txn(FILE *f, const struct tt_output_opts *o, const struct tt_txn *t, int64_t wall_ns)
+{
+	struct wb w;
+	w.f = f;
+	w.n = 0;
+	if (o->json)
+		print_json(&w, o, t, wall_ns);
+	else
+		print_line(&w, o, t, wall_ns);
+	wb_flush(&w);
 }
