@@ -106,6 +106,27 @@ __attribute__((format(printf, 2, 3))) static void wb_printf(struct wb *w, const 
 
 static const char hexd[] = "0123456789abcdef";
 
+#define wb_lit(w, s) wb_put(w, s, sizeof(s) - 1)
+
+/* snprintf(buf, n, "%s", s) without printf. */
+static void copy_str(char *buf, size_t n, const char *s, size_t len)
+{
+	if (!n)
+		return;
+	if (len >= n)
+		len = n - 1;
+	memcpy(buf, s, len);
+	buf[len] = 0;
+}
+
+/* JSON string bytes copied as they are (printable ASCII but '"' and '\\'). */
+static const uint8_t json_plain[256] = {
+    [0x20] = 1,
+    [0x21] = 1,
+    [0x23 ... 0x5b] = 1,
+    [0x5d ... 0x7e] = 1,
+};
+
 /* The formatted second of the last call: transactions come many per second. */
 static _Thread_local struct {
 	int valid, utc, with_date;
@@ -150,7 +171,7 @@ void tt_output_time(char *buf, size_t n, int64_t wall_ns, int utc, int with_date
 	t[l + 2] = (char)('0' + ms / 10 % 10);
 	t[l + 3] = (char)('0' + ms % 10);
 	t[l + 4] = 0;
-	snprintf(buf, n, "%s", t);
+	copy_str(buf, n, t, l + 4);
 }
 
 /* n / div rounded to nearest as "I.FF" with digits fraction digits (div = 10^digits units of the
@@ -177,7 +198,7 @@ static int fixed_fast(char *buf, size_t bn, uint64_t n, uint64_t div, int digits
 	*e++ = (char)('0' + fp % 10);
 	size_t ul = strlen(unit);
 	memcpy(e, unit, ul + 1);
-	snprintf(buf, bn, "%s", p);
+	copy_str(buf, bn, p, (size_t)(e + ul - p));
 	return 1;
 }
 
@@ -210,13 +231,13 @@ static void addr4(char *buf, size_t n, const uint8_t *a, uint16_t port)
 		*o++ = i < 3 ? '.' : ':';
 	}
 	char d[8], *p = d + sizeof(d);
-	*--p = 0;
 	do {
 		*--p = (char)('0' + port % 10);
 		port /= 10;
 	} while (port);
 	memcpy(o, p, (size_t)(d + sizeof(d) - p));
-	snprintf(buf, n, "%s", t);
+	o += d + sizeof(d) - p;
+	copy_str(buf, n, t, (size_t)(o - t));
 }
 
 void tt_output_addr(char *buf, size_t n, const struct tt_addr *a, const char *unix_path)
@@ -269,8 +290,7 @@ static void json_esc(struct wb *w, const char *s, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		size_t j = i;
-		while (j < n && (unsigned char)s[j] >= 0x20 && (unsigned char)s[j] < 0x7f &&
-		       s[j] != '"' && s[j] != '\\')
+		while (j < n && json_plain[(unsigned char)s[j]])
 			j++;
 		wb_put(w, s + i, j - i);
 		if (j == n)
@@ -279,19 +299,19 @@ static void json_esc(struct wb *w, const char *s, size_t n)
 		unsigned char c = (unsigned char)s[i];
 		switch (c) {
 		case '"':
-			wb_s(w, "\\\"");
+			wb_lit(w, "\\\"");
 			break;
 		case '\\':
-			wb_s(w, "\\\\");
+			wb_lit(w, "\\\\");
 			break;
 		case '\n':
-			wb_s(w, "\\n");
+			wb_lit(w, "\\n");
 			break;
 		case '\r':
-			wb_s(w, "\\r");
+			wb_lit(w, "\\r");
 			break;
 		case '\t':
-			wb_s(w, "\\t");
+			wb_lit(w, "\\t");
 			break;
 		default:
 			if (c < 0x20 || c == 0x7f) {
@@ -309,7 +329,7 @@ static void json_esc(struct wb *w, const char *s, size_t n)
 					wb_put(w, s + i, len);
 					i += len - 1;
 				} else {
-					wb_s(w, "\\ufffd");
+					wb_lit(w, "\\ufffd");
 				}
 			}
 		}
@@ -327,7 +347,7 @@ static void json_str(struct wb *w, const char *s, size_t n)
 static void json_cstr(struct wb *w, const char *s)
 {
 	if (!s)
-		wb_s(w, "null");
+		wb_lit(w, "null");
 	else
 		json_str(w, s, strlen(s));
 }
@@ -335,24 +355,30 @@ static void json_cstr(struct wb *w, const char *s)
 static void json_headers(struct wb *w, const struct tt_msg *m)
 {
 	wb_c(w, '{');
-	for (uint32_t i = 0; i < m->n_headers; i++) {
+	/* names of different lengths differ: strcasecmp() only on equal ones */
+	size_t nl[TT_TXN_MAX_HEADERS];
+	uint32_t nh = m->n_headers < TT_TXN_MAX_HEADERS ? m->n_headers : TT_TXN_MAX_HEADERS;
+	for (uint32_t i = 0; i < nh; i++)
+		nl[i] = strlen(m->headers[i].name);
+#define SAME_NAME(a, b) (nl[a] == nl[b] && !strcasecmp(m->headers[a].name, m->headers[b].name))
+	for (uint32_t i = 0; i < nh; i++) {
 		/* a repeated name keeps its first place; values are joined with ", " */
 		int seen = 0;
 		for (uint32_t j = 0; j < i && !seen; j++)
-			seen = !strcasecmp(m->headers[j].name, m->headers[i].name);
+			seen = SAME_NAME(j, i);
 		if (seen)
 			continue;
 		if (i)
 			wb_c(w, ',');
-		json_cstr(w, m->headers[i].name);
+		json_str(w, m->headers[i].name, nl[i]);
 		wb_c(w, ':');
 		wb_c(w, '"');
 		size_t written = 0;
-		for (uint32_t j = i; j < m->n_headers; j++)
-			if (j == i || !strcasecmp(m->headers[j].name, m->headers[i].name)) {
+		for (uint32_t j = i; j < nh; j++)
+			if (j == i || SAME_NAME(j, i)) {
 				size_t l = strlen(m->headers[j].value);
 				if (written) {
-					wb_s(w, ", ");
+					wb_lit(w, ", ");
 					written += 2;
 				}
 				json_esc(w, m->headers[j].value, l);
@@ -360,6 +386,7 @@ static void json_headers(struct wb *w, const struct tt_msg *m)
 			}
 		wb_c(w, '"');
 	}
+#undef SAME_NAME
 	wb_c(w, '}');
 }
 
@@ -489,9 +516,9 @@ static void print_body(struct wb *w, const struct tt_msg *m, size_t cap, const c
 						     hexd[p[off + k] & 15]};
 					wb_put(w, e, 3);
 				} else {
-					wb_s(w, "   ");
+					wb_lit(w, "   ");
 				}
-			wb_s(w, "  ");
+			wb_lit(w, "  ");
 			for (size_t k = 0; k < 16 && off + k < hex; k++)
 				wb_c(w, p[off + k] >= 0x20 && p[off + k] < 0x7f ? (char)p[off + k]
 										: '.');
@@ -517,7 +544,7 @@ static void print_headers(struct wb *w, const struct tt_msg *m, const char *pfx)
 	for (uint32_t i = 0; i < m->n_headers; i++) {
 		wb_put(w, pfx, pl);
 		puts_safe(w, m->headers[i].name);
-		wb_s(w, ": ");
+		wb_lit(w, ": ");
 		puts_safe(w, m->headers[i].value);
 		wb_c(w, '\n');
 	}
@@ -552,7 +579,7 @@ static void print_json(struct wb *w, const struct tt_output_opts *o, const struc
 	fmt_second(ts, (time_t)(wall_ns / 1000000000), 1, 1);
 	tt_output_addr(la, sizeof(la), &t->local, t->unix_path);
 	tt_output_addr(ra, sizeof(ra), &t->remote, t->unix_path);
-	wb_s(w, "{\"ts\":\"");
+	wb_lit(w, "{\"ts\":\"");
 	wb_s(w, ts);
 	int64_t us = (wall_ns % 1000000000) / 1000;
 	if (us >= 0) {
@@ -564,68 +591,68 @@ static void print_json(struct wb *w, const struct tt_output_opts *o, const struc
 	} else {
 		wb_printf(w, ".%06" PRId64 "Z", us);
 	}
-	wb_s(w, "\",\"proto\":");
+	wb_lit(w, "\",\"proto\":");
 	json_cstr(w, t->proto);
-	wb_s(w, ",\"side\":\"");
+	wb_lit(w, ",\"side\":\"");
 	wb_s(w, side_name(t->side));
-	wb_s(w, "\",\"pid\":");
+	wb_lit(w, "\",\"pid\":");
 	wb_u64(w, t->pid);
-	wb_s(w, ",\"tid\":");
+	wb_lit(w, ",\"tid\":");
 	wb_u64(w, t->tid);
-	wb_s(w, ",\"comm\":");
+	wb_lit(w, ",\"comm\":");
 	json_cstr(w, t->comm);
-	wb_s(w, ",\"cgroup_id\":");
+	wb_lit(w, ",\"cgroup_id\":");
 	wb_u64(w, t->cgroup_id);
-	wb_s(w, ",\"local\":");
+	wb_lit(w, ",\"local\":");
 	json_cstr(w, la);
-	wb_s(w, ",\"remote\":");
+	wb_lit(w, ",\"remote\":");
 	json_cstr(w, ra);
-	wb_s(w, ",\"sock_id\":");
+	wb_lit(w, ",\"sock_id\":");
 	wb_u64(w, t->sock_id);
-	wb_s(w, ",\"method\":");
+	wb_lit(w, ",\"method\":");
 	json_cstr(w, t->op);
-	wb_s(w, ",\"path\":");
+	wb_lit(w, ",\"path\":");
 	json_cstr(w, t->target);
-	wb_s(w, ",\"host\":");
+	wb_lit(w, ",\"host\":");
 	json_cstr(w, t->authority);
-	wb_s(w, ",\"version\":");
+	wb_lit(w, ",\"version\":");
 	json_cstr(w, t->version);
 	if (t->status) {
-		wb_s(w, ",\"status\":");
+		wb_lit(w, ",\"status\":");
 		wb_int(w, t->status);
 	} else {
-		wb_s(w, ",\"status\":null");
+		wb_lit(w, ",\"status\":null");
 	}
-	wb_s(w, ",\"status_text\":");
+	wb_lit(w, ",\"status_text\":");
 	json_cstr(w, t->status_text);
-	wb_s(w, ",\"req_body_bytes\":");
+	wb_lit(w, ",\"req_body_bytes\":");
 	wb_u64(w, t->req.body_bytes);
-	wb_s(w, ",\"resp_body_bytes\":");
+	wb_lit(w, ",\"resp_body_bytes\":");
 	wb_u64(w, t->resp.body_bytes);
-	wb_s(w, ",\"req_wire_bytes\":");
+	wb_lit(w, ",\"req_wire_bytes\":");
 	wb_u64(w, t->req.wire_bytes);
-	wb_s(w, ",\"resp_wire_bytes\":");
+	wb_lit(w, ",\"resp_wire_bytes\":");
 	wb_u64(w, t->resp.wire_bytes);
 	if (t->req.seen && t->resp.seen) {
-		wb_s(w, ",\"duration_us\":");
+		wb_lit(w, ",\"duration_us\":");
 		wb_u64(w, tt_txn_duration_ns(t) / 1000);
 	} else {
-		wb_s(w, ",\"duration_us\":null");
+		wb_lit(w, ",\"duration_us\":null");
 	}
-	wb_s(w, ",\"req_headers\":");
+	wb_lit(w, ",\"req_headers\":");
 	json_headers(w, &t->req);
-	wb_s(w, ",\"resp_headers\":");
+	wb_lit(w, ",\"resp_headers\":");
 	json_headers(w, &t->resp);
 	wb_s(w, tt_txn_complete(t) ? ",\"complete\":true" : ",\"complete\":false");
 	const char *why = incomplete_reason(t);
-	wb_s(w, ",\"incomplete\":");
+	wb_lit(w, ",\"incomplete\":");
 	json_cstr(w, why);
 	if (t->interim_status) {
-		wb_s(w, ",\"interim_status\":");
+		wb_lit(w, ",\"interim_status\":");
 		wb_int(w, t->interim_status);
 	}
 	if (t->flags & TT_TXN_UPGRADED)
-		wb_s(w, ",\"upgraded\":true");
+		wb_lit(w, ",\"upgraded\":true");
 	if (o->verbose >= 2) {
 		const struct tt_msg *ms[2] = {&t->req, &t->resp};
 		const char *names[2] = {"req", "resp"};
@@ -665,7 +692,7 @@ static void print_json(struct wb *w, const struct tt_output_opts *o, const struc
 			free(alloc);
 		}
 	}
-	wb_s(w, "}\n");
+	wb_lit(w, "}\n");
 }
 
 static void print_line(struct wb *w, const struct tt_output_opts *o, const struct tt_txn *t,
@@ -691,9 +718,9 @@ static void print_line(struct wb *w, const struct tt_output_opts *o, const struc
 		wb_c(w, ' ');
 		puts_safe(w, t->target);
 	} else {
-		wb_s(w, "? ?");
+		wb_lit(w, "? ?");
 	}
-	wb_s(w, " → ");
+	wb_lit(w, " → ");
 	if (t->status) {
 		if (o->color)
 			sc = t->status >= 500	? C_RED
@@ -705,17 +732,17 @@ static void print_line(struct wb *w, const struct tt_output_opts *o, const struc
 		wb_s(w, rs);
 		wb_c(w, ' ');
 		wb_u64(w, t->resp.body_bytes);
-		wb_s(w, " bytes");
+		wb_lit(w, " bytes");
 	} else {
 		wb_s(w, o->color ? C_MAGENTA : "");
-		wb_s(w, "(no response)");
+		wb_lit(w, "(no response)");
 		wb_s(w, rs);
 	}
 	if (t->req.seen && t->resp.seen) {
 		uint64_t d = tt_txn_duration_ns(t);
 		tt_output_duration(dur, sizeof(dur), d);
 		int slow = o->color && o->slow_ns && d >= o->slow_ns;
-		wb_s(w, " (");
+		wb_lit(w, " (");
 		wb_s(w, slow ? C_BOLD_RED : "");
 		wb_s(w, dur);
 		wb_s(w, slow ? rs : "");
@@ -731,12 +758,12 @@ static void print_line(struct wb *w, const struct tt_output_opts *o, const struc
 		wb_s(w, rs);
 	}
 	if (t->flags & TT_TXN_UPGRADED)
-		wb_s(w, " [upgrade]");
+		wb_lit(w, " [upgrade]");
 	wb_c(w, '\n');
 	if (o->verbose < 1)
 		return;
 	if (t->req.seen) {
-		wb_s(w, "  > ");
+		wb_lit(w, "  > ");
 		puts_safe(w, t->op);
 		wb_c(w, ' ');
 		puts_safe(w, t->target);
@@ -750,7 +777,7 @@ static void print_line(struct wb *w, const struct tt_output_opts *o, const struc
 	if (t->interim_status)
 		wb_printf(w, "  < (interim %d)\n", t->interim_status);
 	if (t->resp.seen) {
-		wb_s(w, "  < ");
+		wb_lit(w, "  < ");
 		wb_s(w, t->resp_version ? t->resp_version : "HTTP/1.1");
 		wb_c(w, ' ');
 		wb_int(w, t->status);
