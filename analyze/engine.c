@@ -341,7 +341,8 @@ static void process(struct tt_engine *e, const struct tt_record *r, uint64_t ts)
 	case TT_REC_LOSS:
 		e->st.lost_events += r->u.loss.events;
 		e->st.lost_bytes += r->u.loss.bytes;
-		if (r->u.loss.events || r->u.loss.reason == LOSS_REASON_INPUT)
+		if (r->u.loss.events || r->u.loss.reason == LOSS_REASON_INPUT ||
+		    r->u.loss.reason == TT_LOSS_SOURCE_DAMAGED)
 			tt_streams_loss(e->streams, ts);
 		break;
 	case TT_REC_CLOCK_SYNC:
