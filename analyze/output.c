@@ -490,6 +490,7 @@ static void print_body(struct wb *w, const struct tt_msg *m, size_t cap, const c
 	body_view(m, cap * 4 > cap ? cap * 4 : cap, &p, &n, &alloc, &decoded, &dtrunc);
 	if (!n) {
 		wb_printf(w, "%s[body: %" PRIu64 " bytes, not captured]\n", pfx, m->body_bytes);
+		free(alloc); /* a gzip body that decoded to nothing */
 		return;
 	}
 	size_t show = n < cap ? n : cap;
