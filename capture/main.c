@@ -139,7 +139,7 @@ static int usage_error(const char *fmt, const char *arg)
 {
 	fputs("tinytap-record: ", stderr);
 	fprintf(stderr, fmt, arg);
-	fputs("\nTry 'tinytap-record -h' for more information.\n", stderr);
+	fputs(" (see -h)\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -198,9 +198,14 @@ static int parse_args(int argc, char **argv)
 	uint64_t v;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+o:p:c:s:G:qvh", longopts, NULL)) != -1) {
+	opterr = 0; /* our own one-line messages, named "tinytap-record" */
+	while ((c = getopt_long(argc, argv, "+:o:p:c:s:G:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
+			if (opts.output)
+				return usage_error("-o given twice ('%s')", optarg);
+			if (!*optarg)
+				return usage_error("%s", "-o: expected a file name (or - for stdout)");
 			opts.output = optarg;
 			break;
 		case 'p':
@@ -222,6 +227,8 @@ static int parse_args(int argc, char **argv)
 			opts.port = v;
 			break;
 		case OPT_CGROUP:
+			if (!*optarg)
+				return usage_error("%s", "--cgroup: expected a cgroup v2 path");
 			opts.cgroup = optarg;
 			break;
 		case 's':
@@ -253,11 +260,18 @@ static int parse_args(int argc, char **argv)
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(EXIT_OK);
+		case ':':
+			return usage_error("%s needs a value", argv[optind - 1]);
 		default:
-			fputs("Try 'tinytap-record -h' for more information.\n", stderr);
-			return EXIT_USAGE;
+			if (optopt && optopt < 256 && argv[optind - 1][1] != '-') {
+				char o[3] = {'-', (char)optopt, 0};
+				return usage_error("unrecognized option '%s'", o);
+			}
+			return usage_error("unrecognized option '%s'", argv[optind - 1]);
 		}
 	}
+	if (optind == argc && optind > 0 && strcmp(argv[optind - 1], "--") == 0)
+		return usage_error("%s", "'--' must be followed by a command");
 	if (optind < argc) {
 		if (strcmp(argv[optind - 1], "--") != 0)
 			return usage_error("unexpected argument '%s' (a command goes after '--')",
