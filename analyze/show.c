@@ -403,7 +403,7 @@ static int parse_args(int argc, char **argv)
 			fprintf(stderr, PROG ": %s needs a value (see --help)\n", argv[optind - 1]);
 			return -EINVAL;
 		default:
-			if (optopt && optopt < 256)
+			if (optopt && optopt < 256 && strncmp(argv[optind - 1], "--", 2))
 				fprintf(stderr, PROG ": unknown option -%c (see --help)\n", optopt);
 			else
 				fprintf(stderr, PROG ": unknown option %s (see --help)\n",
@@ -812,12 +812,20 @@ int tt_show_main(int argc, char **argv)
 	tt_engine_set_info(run.eng, fi);
 	if (opts.since.set || opts.until.set) {
 		uint64_t s = 0, u = 0;
+		int64_t sw = 0, uw = 0;
 		if (opts.since.set)
-			s = tt_engine_boot_ns(
-			    run.eng, resolve_when(&opts.since, fi->start_wall_ns, opts.utc));
+			sw = resolve_when(&opts.since, fi->start_wall_ns, opts.utc);
 		if (opts.until.set)
-			u = tt_engine_boot_ns(
-			    run.eng, resolve_when(&opts.until, fi->start_wall_ns, opts.utc));
+			uw = resolve_when(&opts.until, fi->start_wall_ns, opts.utc);
+		if (opts.since.set && opts.until.set && sw >= uw) {
+			fprintf(stderr, PROG ": --since must be before --until (see --help)\n");
+			ret = EXIT_USAGE;
+			goto cleanup;
+		}
+		if (opts.since.set)
+			s = tt_engine_boot_ns(run.eng, sw);
+		if (opts.until.set)
+			u = tt_engine_boot_ns(run.eng, uw);
 		if (opts.since.set && !s)
 			s = 1;
 		if (opts.until.set && !u)
