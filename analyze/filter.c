@@ -86,7 +86,7 @@ static int parse_status(const char *s, struct status_range *r)
 {
 	char *end;
 	long v;
-	if (strlen(s) == 3 && isdigit((unsigned char)s[0]) && (s[1] == 'x' || s[1] == 'X') &&
+	if (strlen(s) == 3 && s[0] >= '1' && s[0] <= '9' && (s[1] == 'x' || s[1] == 'X') &&
 	    (s[2] == 'x' || s[2] == 'X')) {
 		r->lo = (s[0] - '0') * 100;
 		r->hi = r->lo + 99;
@@ -107,6 +107,8 @@ static int parse_status(const char *s, struct status_range *r)
 		return -EINVAL;
 	switch (op) {
 	case 0:
+		if (v < 100)
+			return -EINVAL; /* a status has 3 digits: 40 is a typo */
 		r->lo = r->hi = (int)v;
 		break;
 	case 1:
