@@ -16,6 +16,9 @@ enum mode {
 
 enum jpend { J_NONE, J_AFTER_KEY, J_AFTER_COLON };
 
+/* multipart/form-data: name="password", then a blank line, then the value's line. */
+enum part { P_NONE, P_NAME, P_VALUE };
+
 #define HNAME_MAX 32
 #define KEY_MAX	  48
 #define OVERFLOW  0xff
@@ -26,6 +29,10 @@ struct rstate {
 	uint8_t hname_on; /* collecting a header name (at the start of a line) */
 	uint8_t in_str, esc;
 	uint8_t hlen, klen, slen; /* OVERFLOW: longer than the buffer, never sensitive */
+	uint8_t name_eq;	  /* the byte before was the '=' of name= */
+	uint8_t str_is_name;	  /* the open string is the quoted value of name= */
+	uint8_t part;		  /* enum part */
+	uint16_t line_len;	  /* bytes on this line so far, not counting CR (saturates) */
 	char hname[HNAME_MAX], kbuf[KEY_MAX], sbuf[KEY_MAX];
 };
 
@@ -162,8 +169,22 @@ static int in_mask(struct rstate *s, uint8_t c)
 	return 0;
 }
 
-static void scan_plain(struct rstate *s, uint8_t c)
+/* Scans one byte outside a masked value; 1 when it starts a value and is masked itself. */
+static int scan_plain(struct rstate *s, uint8_t c)
 {
+	uint8_t name_eq = s->name_eq;
+	s->name_eq = 0;
+	if (s->part == P_VALUE && s->line_len == 0 && c != '\n') {
+		s->part = P_NONE;
+		if (c != '\r') { /* the first byte of a multipart field's value */
+			s->line_len = 1;
+			s->hname_on = 0;
+			s->mode = M_HDR;
+			return 1;
+		}
+	}
+	if (c != '\r' && c != '\n' && s->line_len < UINT16_MAX)
+		s->line_len++;
 	if (s->hname_on) {
 		if (is_header_char(c)) {
 			append(s->hname, &s->hlen, sizeof(s->hname), c);
@@ -173,15 +194,18 @@ static void scan_plain(struct rstate *s, uint8_t c)
 			    sensitive_header(s->hname)) {
 				s->mode = M_HDR_WS;
 				s->klen = 0;
-				return;
+				return 0;
 			}
 		}
 	}
 	if (c == '\n') {
+		if (s->part == P_NAME && s->line_len == 0)
+			s->part = P_VALUE; /* the blank line ending the part's headers */
+		s->line_len = 0;
 		s->hname_on = 1;
 		s->hlen = s->klen = 0;
-		s->in_str = s->esc = 0;
-		return;
+		s->in_str = s->esc = s->str_is_name = 0;
+		return 0;
 	}
 	if (s->in_str) {
 		if (s->esc)
@@ -189,15 +213,17 @@ static void scan_plain(struct rstate *s, uint8_t c)
 		else if (c == '\\')
 			s->esc = 1;
 		else if (c == '"') {
+			int sens = s->slen && s->slen != OVERFLOW && sensitive_key(s->sbuf);
 			s->in_str = 0;
-			s->jpend = s->slen && s->slen != OVERFLOW && sensitive_key(s->sbuf)
-				       ? J_AFTER_KEY
-				       : J_NONE;
+			s->jpend = sens ? J_AFTER_KEY : J_NONE;
+			if (s->str_is_name && sens)
+				s->part = P_NAME;
+			s->str_is_name = 0;
 		} else
 			append(s->sbuf, &s->slen, sizeof(s->sbuf), c);
 	} else if (s->jpend == J_AFTER_COLON) {
 		if (is_ws(c))
-			return;
+			return 0;
 		s->jpend = J_NONE;
 		s->klen = 0;
 		if (c == '"') {
@@ -205,10 +231,12 @@ static void scan_plain(struct rstate *s, uint8_t c)
 			s->mode = M_JSTR;
 		} else if (c != ',' && c != '}' && c != ']') {
 			s->mode = M_JBARE;
+			return 1;
 		}
-		return;
+		return 0;
 	} else if (c == '"') {
 		s->in_str = 1;
+		s->str_is_name = name_eq;
 		s->slen = 0;
 		s->sbuf[0] = 0;
 		s->jpend = J_NONE;
@@ -224,8 +252,11 @@ static void scan_plain(struct rstate *s, uint8_t c)
 	} else {
 		if (c == '=' && s->klen && s->klen != OVERFLOW && sensitive_key(s->kbuf))
 			s->mode = M_VALUE;
+		else if (c == '=' && s->klen == 4 && !memcmp(s->kbuf, "name", 4))
+			s->name_eq = 1;
 		s->klen = 0;
 	}
+	return 0;
 }
 
 static size_t scan(struct rstate *s, uint8_t *buf, size_t len)
@@ -243,8 +274,7 @@ static size_t scan(struct rstate *s, uint8_t *buf, size_t len)
 			if (m < 0)
 				continue;
 		}
-		scan_plain(s, c);
-		if (s->mode == M_JBARE) { /* the value's first byte */
+		if (scan_plain(s, c)) {
 			buf[i] = TT_REDACT_MASK;
 			masked++;
 		}

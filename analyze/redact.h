@@ -13,6 +13,8 @@
  *     white space;
  *   - the value after `"KEY":` in JSON with such a KEY: a string up to its closing quote, or a
  *     bare value (number, true) up to , } ] or white space.
+ *   - in multipart/form-data, the first line of the value of a part whose name="KEY" has such a
+ *     KEY (the line after the blank line ending the part's headers).
  * The scanner knows no protocol: it works on any byte stream, one byte at a time, and keeps its
  * state per socket and direction, so a secret split across reads and records is still masked.
  * It does not see inside compressed bodies (gzip): those bytes are left as they are in the

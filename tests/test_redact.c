@@ -90,6 +90,25 @@ Test(redact, json_body)
 	expect("{\"token\":,\"a\":1}", "{\"token\":,\"a\":1}");
 }
 
+Test(redact, multipart_form)
+{
+	expect("--XyZ\r\nContent-Disposition: form-data; name=\"user\"\r\n\r\nbob\r\n"
+	       "--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nhunter 2\r\n"
+	       "--XyZ\r\nContent-Disposition: form-data; name=\"api_token\"\r\n"
+	       "Content-Type: text/plain\r\n\r\nabc\r\n"
+	       "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"token.txt\"\r\n"
+	       "\r\ndata\r\n--XyZ--\r\n",
+	       "--XyZ\r\nContent-Disposition: form-data; name=\"user\"\r\n\r\nbob\r\n"
+	       "--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n********\r\n"
+	       "--XyZ\r\nContent-Disposition: form-data; name=\"api_token\"\r\n"
+	       "Content-Type: text/plain\r\n\r\n***\r\n"
+	       "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"token.txt\"\r\n"
+	       "\r\ndata\r\n--XyZ--\r\n");
+	/* An empty value stays empty, and the next part is not touched. */
+	expect("name=\"password\"\r\n\r\n\r\n--b\r\nname=\"x\"\r\n\r\ny\r\n",
+	       "name=\"password\"\r\n\r\n\r\n--b\r\nname=\"x\"\r\n\r\ny\r\n");
+}
+
 Test(redact, untouched)
 {
 	const char *s = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\n"
