@@ -230,7 +230,10 @@ int tt_filter_add(struct tt_filter *f, enum tt_filter_kind kind, const char *val
 	}
 	free(copy);
 	if (!rc && c->n == 0) {
-		snprintf(err, errlen, "empty filter value");
+		static const char *const flag[] = {"status",	   "method", "path",  "host",
+						   "pid",	   "comm",   "port",  "side",
+						   "min-duration", "grep",   "header"};
+		snprintf(err, errlen, "--%s '%s': expected a value", flag[kind], value);
 		rc = -EINVAL;
 	}
 	if (rc) {
