@@ -181,7 +181,7 @@ test-unit test-golden test-e2e: test-%: all $(TEST_BINS)
 	$(Q)O=$(O) SHOW=$(SHOW) REC=$(REC) ./tests/run.sh $*
 
 # --- fuzz ----------------------------------------------------------------------------------
-FUZZ_SECONDS ?= 20
+FUZZ_SECONDS ?= 60
 FUZZ_FORMAT_SRCS := $(wildcard format/*.c)
 FUZZ_ANALYZE_SRCS := $(filter-out analyze/main.c,$(wildcard analyze/*.c))
 build-fuzz/%: tests/fuzz/%.c $(FUZZ_FORMAT_SRCS) $(FUZZ_ANALYZE_SRCS) $(LLHTTP_OBJS)

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Runs every build-fuzz/fuzz_* libFuzzer binary for $FUZZ_SECONDS (default 20) from a copy of its
-# seed corpus tests/fuzz/corpus/<target>/, and prints one TAP line per target:
+# Runs every build-fuzz/fuzz_* libFuzzer binary for $FUZZ_SECONDS (default 60, as in the Makefile)
+# from a copy of its seed corpus tests/fuzz/corpus/<target>/, and prints one TAP line per target:
 #   ok - fuzz_reader: N execs in S s, no crash
 #   not ok - fuzz_reader: crash (artifacts in DIR)
 # Crash inputs are left in a temp dir named in the message; the seed corpus is never modified.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-secs=${FUZZ_SECONDS:-20}
+secs=${FUZZ_SECONDS:-60}
 shopt -s nullglob
 dir=${FUZZ_DIR:-build-fuzz} # FUZZ_DIR: where the binaries are (default build-fuzz)
 bins=("$dir"/fuzz_*)
