@@ -35,27 +35,35 @@ static void wb_flush(struct wb *w)
 	w->n = 0;
 }
 
-static void wb_put(struct wb *w, const void *s, size_t n)
+static void wb_put_slow(struct wb *w, const void *s, size_t n)
+{
+	wb_flush(w);
+	if (n > sizeof(w->b)) {
+		fwrite(s, 1, n, w->f);
+		return;
+	}
+	memcpy(w->b, s, n);
+	w->n = n;
+}
+
+static inline void wb_put(struct wb *w, const void *s, size_t n)
 {
 	if (n > sizeof(w->b) - w->n) {
-		wb_flush(w);
-		if (n > sizeof(w->b)) {
-			fwrite(s, 1, n, w->f);
-			return;
-		}
+		wb_put_slow(w, s, n);
+		return;
 	}
 	memcpy(w->b + w->n, s, n);
 	w->n += n;
 }
 
-static void wb_c(struct wb *w, char c)
+static inline void wb_c(struct wb *w, char c)
 {
 	if (w->n == sizeof(w->b))
 		wb_flush(w);
 	w->b[w->n++] = c;
 }
 
-static void wb_s(struct wb *w, const char *s)
+static inline void wb_s(struct wb *w, const char *s)
 {
 	wb_put(w, s, strlen(s));
 }
@@ -117,6 +125,22 @@ static void copy_str(char *buf, size_t n, const char *s, size_t len)
 		len = n - 1;
 	memcpy(buf, s, len);
 	buf[len] = 0;
+}
+
+/* Eight bytes at a time: does x hold a byte below 0x20, 0x7f, or (json) 0x80 and up, '"' or
+ * '\\'? (The usual SWAR tests: exact for "any byte", which is all that is asked.) */
+#define B8(c) (0x0101010101010101ull * (c))
+static inline uint64_t has_zero8(uint64_t v)
+{
+	return (v - B8(1)) & ~v & B8(0x80);
+}
+
+static inline int plain8(uint64_t x, int json)
+{
+	uint64_t bad = ((x - B8(0x20)) & ~x & B8(0x80)) | has_zero8(x ^ B8(0x7f));
+	if (json)
+		bad |= (x & B8(0x80)) | has_zero8(x ^ B8('"')) | has_zero8(x ^ B8('\\'));
+	return !bad;
 }
 
 /* JSON string bytes copied as they are (printable ASCII but '"' and '\\'). */
@@ -265,6 +289,8 @@ static void put_safe(struct wb *w, const char *s, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		size_t j = i;
+		for (uint64_t x; j + 8 <= n && (memcpy(&x, s + j, 8), plain8(x, 0));)
+			j += 8;
 		while (j < n &&
 		       ((unsigned char)s[j] >= 0x20 ? (unsigned char)s[j] != 0x7f : s[j] == '\t'))
 			j++;
@@ -290,6 +316,8 @@ static void json_esc(struct wb *w, const char *s, size_t n)
 	size_t i = 0;
 	while (i < n) {
 		size_t j = i;
+		for (uint64_t x; j + 8 <= n && (memcpy(&x, s + j, 8), plain8(x, 1));)
+			j += 8;
 		while (j < n && json_plain[(unsigned char)s[j]])
 			j++;
 		wb_put(w, s + i, j - i);
