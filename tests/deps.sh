@@ -7,7 +7,8 @@ set -euo pipefail
 BUILD_PKGS=(make gcc libc6-dev libbpf-dev clang llvm libelf-dev zlib1g-dev libzstd-dev pkg-config
 	libcriterion-dev)
 # Debian 12 ships bpftool as its own package; Ubuntu ships it in linux-tools-common/-generic.
-TEST_PKGS=(curl python3 nginx zstd)
+# valgrind: tests/golden/valgrind.sh; time (/usr/bin/time -v, peak RSS): tests/golden/hostile.sh.
+TEST_PKGS=(curl python3 nginx zstd valgrind time)
 
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 avail() { apt-cache show "$1" >/dev/null 2>&1; }
