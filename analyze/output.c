@@ -592,6 +592,8 @@ static const char *incomplete_reason(const struct tt_txn *t)
 		return "evicted";
 	if (t->flags & TT_TXN_GAP)
 		return "gap";
+	if ((t->flags & TT_TXN_BROKEN) && t->error)
+		return "invalid"; /* the parser rejected it: t->error says why */
 	if (t->flags & TT_TXN_NO_REQUEST)
 		return "no request";
 	if (t->flags & TT_TXN_NO_RESPONSE)
@@ -676,6 +678,10 @@ static void print_json(struct wb *w, const struct tt_output_opts *o, const struc
 	const char *why = incomplete_reason(t);
 	wb_lit(w, ",\"incomplete\":");
 	json_cstr(w, why);
+	if (t->error) {
+		wb_lit(w, ",\"error\":");
+		json_cstr(w, t->error);
+	}
 	if (t->interim_status) {
 		wb_lit(w, ",\"interim_status\":");
 		wb_int(w, t->interim_status);
@@ -783,6 +789,10 @@ static void print_line(struct wb *w, const struct tt_output_opts *o, const struc
 		wb_s(w, o->color ? C_MAGENTA : "");
 		wb_c(w, '[');
 		wb_s(w, why);
+		if (t->error && !strcmp(why, "invalid")) {
+			wb_lit(w, ": ");
+			wb_s(w, t->error);
+		}
 		wb_c(w, ']');
 		wb_s(w, rs);
 	}

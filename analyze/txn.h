@@ -89,6 +89,7 @@ struct tt_txn {
 	char *status_text;  /* owned, or NULL */
 	int interim_status; /* last 1xx before the final response, 0 = none */
 	uint64_t seq;	    /* creation order, for deterministic ordering */
+	const char *error;  /* static: why a message is invalid (the parser's reason), or NULL */
 	struct tt_msg req, resp;
 	/* storage of the string fields above that fit (tt_txn_set_str()); never freed by itself */
 	uint32_t sbuf_len;
