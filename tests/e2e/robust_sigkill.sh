@@ -14,53 +14,11 @@ SEED=${TT_SEED:-$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')}
 RANDOM=$SEED
 echo "# seed $SEED (replay: TT_SEED=$SEED $0)"
 
-# Lockstep HTTP/1.1 on one keep-alive connection: one 4096-byte request per write, whose bytes are
-# a function of its sequence number, and one fixed 38-byte response per request.
-cat >"$WORK/seqtraffic.py" <<'PY'
-import os, socket, sys, time
-MSG = 4096
-BASE = bytearray(8192)
-_x = 1
-for _i in range(8192):
-    _x = (_x * 1103515245 + 12345) & 0xffffffff
-    BASE[_i] = 97 + (_x >> 16) % 26
-BASE = bytes(BASE)
-RESP = b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
-def req(seq):
-    head = b"POST /seq/%010d HTTP/1.1\r\nHost: t\r\nContent-Length: " % seq
-    n = MSG - len(head) - 8
-    k = (seq * 7919) % 4096
-    return head + b"%4d\r\n\r\n" % n + BASE[k:k + n]
-if __name__ == "__main__":  # PORT SECONDS RATE
-    port, secs, rate = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-    l = socket.socket()
-    l.bind(("127.0.0.1", port))
-    l.listen(1)
-    pid = os.fork()
-    if pid == 0:
-        c, _ = l.accept()
-        while True:
-            if len(c.recv(MSG, socket.MSG_WAITALL)) < MSG:
-                os._exit(0)
-            c.sendall(RESP)
-    s = socket.create_connection(("127.0.0.1", port))
-    t0, seq = time.monotonic(), 0
-    while time.monotonic() - t0 < secs:
-        s.sendall(req(seq))
-        got = 0
-        while got < len(RESP):
-            got += len(s.recv(len(RESP) - got))
-        seq += 1
-        d = t0 + seq / rate - time.monotonic()
-        if d > 0:
-            time.sleep(d)
-    s.close()
-    os.waitpid(pid, 0)
-PY
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 echo "$port" >"$WORK/port"
-# Runs past the trials; its server child exits when the client's socket closes.
-"$PY" "$WORK/seqtraffic.py" "$port" 120 500 &
+# Lockstep HTTP with byte-exact requests (seqtraffic.py), running past the trials; its server
+# child exits when the client's socket closes.
+"$PY" "$TT_ROOT/tests/e2e/seqtraffic.py" "$port" 120 500 &
 PIDS+=($!)
 
 # Two lanes of trials run side by side (each recorder takes ~1.7 s to load and ~1.3 s to
@@ -127,10 +85,10 @@ for i in $(seq "$TRIALS"); do
 	echo "$i $delay $up $rrc $drc $src $cut $cdrc $csrc" >>"$results"
 done
 
-python3 - "$WORK" "$results" "$SEED" <<'PY'
+python3 - "$WORK" "$results" "$SEED" "$TT_ROOT/tests/e2e" <<'PY'
 import json, os, re, sys
 work, results, seed = sys.argv[1], sys.argv[2], sys.argv[3]
-sys.path.insert(0, work)
+sys.path.insert(0, sys.argv[4])
 from seqtraffic import req, RESP
 
 def stream_ok(cat, gen, what):
