@@ -26,10 +26,15 @@ enum { S_SCAN = 0, S_PARSE = 1, S_DONE = 2 };
 #define SBUF_FIELD_CAP 256
 #define SBUF_VALUE_CAP 8192
 
+/* Bytes of one element (URL, header name...) capped at max. The usual single piece is only
+ * borrowed from the input being parsed (span), and copied into s only when a second piece comes
+ * or when llhttp_execute() returns (sb_keep()). */
 struct sbuf {
 	char *s;
 	size_t len, cap, max;
 	int over;
+	const char *span; /* borrowed, the whole content when set (len is then 0) */
+	size_t span_len;
 };
 
 struct h1;
@@ -67,7 +72,7 @@ static const uint8_t zeros[4096];
 
 /* --- small helpers --------------------------------------------------------------------------- */
 
-static void sb_add(struct sbuf *b, const char *p, size_t n)
+static void sb_copy(struct sbuf *b, const char *p, size_t n)
 {
 	if (b->len + n > b->max) {
 		b->over = 1;
@@ -92,10 +97,46 @@ static void sb_add(struct sbuf *b, const char *p, size_t n)
 	b->s[b->len] = 0;
 }
 
+/* Copies a borrowed span: the input it points into is going away. */
+static void sb_keep(struct sbuf *b)
+{
+	if (b->span) {
+		const char *p = b->span;
+		b->span = NULL;
+		sb_copy(b, p, b->span_len);
+	}
+}
+
+static void sb_add(struct sbuf *b, const char *p, size_t n)
+{
+	if (!n)
+		return;
+	if (!b->len && !b->span) {
+		b->span = p;
+		b->span_len = n;
+		return;
+	}
+	sb_keep(b);
+	sb_copy(b, p, n);
+}
+
+static const char *sb_ptr(const struct sbuf *b)
+{
+	return b->span ? b->span : b->s ? b->s : "";
+}
+
+static size_t sb_len(const struct sbuf *b)
+{
+	if (b->span)
+		return b->span_len < b->max ? b->span_len : b->max;
+	return b->len;
+}
+
 static void sb_reset(struct sbuf *b)
 {
 	b->len = 0;
 	b->over = 0;
+	b->span = NULL;
 	if (b->s)
 		b->s[0] = 0;
 }
@@ -394,8 +435,8 @@ static int on_header_value_complete(llhttp_t *p)
 {
 	struct hdir *d = D(p);
 	if (d->cur)
-		tt_msg_add_header(dir_msg(d), d->field.s ? d->field.s : "", d->field.len,
-				  d->value.s ? d->value.s : "", d->value.len);
+		tt_msg_add_header(dir_msg(d), sb_ptr(&d->field), sb_len(&d->field),
+				  sb_ptr(&d->value), sb_len(&d->value));
 	sb_reset(&d->field);
 	sb_reset(&d->value);
 	return 0;
@@ -407,7 +448,7 @@ static int on_headers_complete(llhttp_t *p)
 	struct tt_txn *t = d->cur;
 	if (!t)
 		return 0;
-	if (d->field.len) /* a header with an empty value */
+	if (sb_len(&d->field)) /* a header with an empty value */
 		on_header_value_complete(p);
 	d->in_body = 1;
 	char v[16];
@@ -415,7 +456,7 @@ static int on_headers_complete(llhttp_t *p)
 	if (d->kind == K_REQ) {
 		const char *m = llhttp_method_name(p->method);
 		tt_txn_set_str(t, &t->op, m, strlen(m));
-		tt_txn_set_str(t, &t->target, d->url.s ? d->url.s : "", d->url.len);
+		tt_txn_set_str(t, &t->target, sb_ptr(&d->url), sb_len(&d->url));
 		const char *host = tt_msg_header(&t->req, "Host");
 		tt_txn_set_str(t, &t->authority, host, host ? strlen(host) : 0);
 		tt_txn_set_str(t, &t->version, v, vn);
@@ -423,7 +464,7 @@ static int on_headers_complete(llhttp_t *p)
 	}
 	int st = p->status_code;
 	t->status = st;
-	tt_txn_set_str(t, &t->status_text, d->status.s ? d->status.s : "", d->status.len);
+	tt_txn_set_str(t, &t->status_text, sb_ptr(&d->status), sb_len(&d->status));
 	tt_txn_set_str(t, &t->resp_version, v, vn);
 	/* No body, whatever Content-Length says (llhttp 8.1 would wait for one after a 304). */
 	if ((t->op && strcmp(t->op, "HEAD") == 0) || st == 204 || st == 304 ||
@@ -554,6 +595,11 @@ static void dir_parse(struct hdir *d, const uint8_t *p, size_t n)
 	struct h1 *h = d->h;
 	for (;;) {
 		llhttp_errno_t e = llhttp_execute(&d->p, (const char *)p, n);
+		/* the spans of an element not finished yet point into p */
+		sb_keep(&d->url);
+		sb_keep(&d->status);
+		sb_keep(&d->field);
+		sb_keep(&d->value);
 		if (e == HPE_OK) {
 			d->wire += n;
 			return;
