@@ -5,12 +5,17 @@
 #
 #   bench/run.sh [overhead] [capacity] [analysis] [size]      (default: all)
 # Env: O (build dir), DUR (seconds per wrk run, default 10), ROUNDS (default 3),
-#      NTX (transactions for the analysis benchmark, default 1000000).
+#      NTX (transactions for the analysis benchmark, default 1000000),
+#      REC, SHOW (binaries; default those `make O=$O` builds),
+#      REC_B (overhead only: a second recorder, e.g. an older build, measured in the same rounds),
+#      REC_ARGS (overhead only: extra recorder options, e.g. "-s 1" for the tracepoint floor).
 # Results go to stdout and to $OUT (default bench/results.txt) for BENCHMARKS.md.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 O=${O:-build}
-REC=$PWD/tinytap-record SHOW=$PWD/tinytap-show
+if [ "$O" = build ]; then bin=$PWD; else bin=$PWD/$O; fi
+REC=$(realpath "${REC:-$bin/tinytap-record}") SHOW=$(realpath "${SHOW:-$bin/tinytap-show}")
+REC_B=${REC_B:+$(realpath "$REC_B")} REC_ARGS=${REC_ARGS:-}
 TTDUMP=$PWD/$O/tests/helpers/ttdump
 DUR=${DUR:-10} ROUNDS=${ROUNDS:-3} NTX=${NTX:-1000000}
 OUT=${OUT:-bench/results.txt}
@@ -77,10 +82,34 @@ wrk_run() { # port -> "rps p99_ms"
 		END {printf "%s %s %s\n", rps, p99, n}'
 }
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", a/b}'; }
+per_k() { awk -v c="$1" -v n="$2" 'BEGIN{printf "%.4f", c*1000/n}'; }
+
+# One wrk run under a recorder: label binary [args]. CPU is counted from the start of the wrk run
+# to its end, once the recorder has attached (its file header is written after attach), so BPF
+# load and verification are not in it.
+rec_round() {
+	local label=$1 bin=$2 rp c0 c1 lost
+	shift 2
+	rm -f "$work/ov.tinytap"
+	"$bin" -q "$@" -o "$work/ov.tinytap" &
+	rp=$!
+	for _ in $(seq 100); do [ -s "$work/ov.tinytap" ] && break; sleep 0.1; done
+	sleep 0.5
+	c0=$(cpu_of $rp)
+	read -r rps p99 n < <(wrk_run $port)
+	c1=$(cpu_of $rp)
+	kill -INT $rp
+	wait $rp
+	read -r lost _ < <(lost_of "$work/ov.tinytap")
+	log "| $r | $label | $rps | $p99 | $(ratio "$rps" "$base_rps") | $(per_k "$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')" "$n") | $lost | $(per_k "$(stat -c %s "$work/ov.tinytap")" "$n" | cut -d. -f1) |"
+}
+
 bench_overhead() {
-	local port=18080 r
+	local port=18080 r tp c0 c1 rps p99 n base_rps base_p99
 	log ""
 	log "## 1. Recording overhead: nginx 1 KiB in-memory response, wrk -t1 -c16 -d${DUR}s, $ROUNDS rounds"
+	log "# recorder: $REC $REC_ARGS${REC_B:+; B: $REC_B $REC_ARGS}"
 	start_nginx $port
 	log "| round | mode | req/s | p99 ms | ratio | recorder CPU s /1k req | lost events | file bytes /1k req |"
 	log "|---|---|---|---|---|---|---|---|"
@@ -88,25 +117,20 @@ bench_overhead() {
 		read -r base_rps base_p99 _ < <(wrk_run $port)
 		log "| $r | baseline | $base_rps | $base_p99 | 1.00 | | | |"
 
-		"$REC" -q -o "$work/ov.tinytap" &
-		local rp=$!
-		sleep 1.5
-		read -r rps p99 n < <(wrk_run $port)
-		local cpu
-		cpu=$(cpu_of $rp)
-		kill -INT $rp
-		wait $rp
-		read -r lost _ < <(lost_of "$work/ov.tinytap")
-		log "| $r | tinytap-record (all) | $rps | $p99 | $(awk -v a="$rps" -v b="$base_rps" 'BEGIN{printf "%.3f", a/b}') | $(awk -v c="$cpu" -v n="$n" 'BEGIN{printf "%.4f", c*1000/n}') | $lost | $(awk -v s="$(stat -c %s "$work/ov.tinytap")" -v n="$n" 'BEGIN{printf "%.0f", s*1000/n}') |"
+		# shellcheck disable=SC2086
+		rec_round "tinytap-record (all)" "$REC" $REC_ARGS
+		# shellcheck disable=SC2086
+		[ -z "$REC_B" ] || rec_round "B: $(basename "$(dirname "$REC_B")")/$(basename "$REC_B")" "$REC_B" $REC_ARGS
 
 		tcpdump -i lo -s 0 -w "$work/ov.pcap" -q "tcp port $port" 2>/dev/null &
-		local tp=$!
+		tp=$!
 		sleep 1.5
+		c0=$(cpu_of $tp)
 		read -r rps p99 n < <(wrk_run $port)
-		cpu=$(cpu_of $tp)
+		c1=$(cpu_of $tp)
 		kill -INT $tp
 		wait $tp
-		log "| $r | tcpdump -i lo -w | $rps | $p99 | $(awk -v a="$rps" -v b="$base_rps" 'BEGIN{printf "%.3f", a/b}') | $(awk -v c="$cpu" -v n="$n" 'BEGIN{printf "%.4f", c*1000/n}') | | $(awk -v s="$(stat -c %s "$work/ov.pcap")" -v n="$n" 'BEGIN{printf "%.0f", s*1000/n}') |"
+		log "| $r | tcpdump -i lo -w | $rps | $p99 | $(ratio "$rps" "$base_rps") | $(per_k "$(awk -v a="$c0" -v b="$c1" 'BEGIN{print b-a}')" "$n") | | $(per_k "$(stat -c %s "$work/ov.pcap")" "$n" | cut -d. -f1) |"
 	done
 	kill "$NGINX_PID"
 	wait "$NGINX_PID" 2>/dev/null
