@@ -49,6 +49,7 @@ struct hdir {
 	size_t carry_len;
 	struct tt_txn *cur; /* message being parsed (in h->q, or an orphan owned here) */
 	int cur_orphan;
+	int cur_skip;	    /* cur answers a request given up on (h->skip_resp) */
 	struct tt_txn *fin; /* message just completed: llhttp paused so its wire size is known */
 	int fin_orphan;
 	uint64_t wire; /* bytes given to llhttp since the current message began */
@@ -63,7 +64,8 @@ struct h1 {
 	struct hdir d[2];
 	struct tt_txn *q[TT_HTTP1_MAX_QUEUE]; /* transactions in request order, not yet emitted */
 	size_t qn;
-	int barrier; /* requests may have been lost before q[barrier_pos] */
+	size_t skip_resp; /* responses still to come for requests given up on (queue full) */
+	int barrier;	  /* requests may have been lost before q[barrier_pos] */
 	size_t barrier_pos;
 	int upgraded;
 };
@@ -130,6 +132,12 @@ static size_t sb_len(const struct sbuf *b)
 	if (b->span)
 		return b->span_len < b->max ? b->span_len : b->max;
 	return b->len;
+}
+
+/* More bytes came than max: what is kept is cut. */
+static int sb_cut(const struct sbuf *b)
+{
+	return b->over || (b->span && b->span_len > b->max);
 }
 
 static void sb_reset(struct sbuf *b)
@@ -315,11 +323,19 @@ static void break_msg(struct hdir *d, int gap)
 	m->wire_bytes = d->wire;
 	d->wire = 0;
 	d->cur->flags |= gap ? TT_TXN_GAP : TT_TXN_BROKEN;
-	if (d->kind == K_RESP && !d->cur->status && d->p.status_code)
+	if (d->kind == K_RESP && !d->cur->status && d->p.status_code >= 100)
 		d->cur->status = d->p.status_code; /* the status line was read */
 	if (gap)
 		m->gap = 1;
 	struct tt_txn *t = d->cur;
+	if (d->kind == K_REQ && !t->op && sb_len(&d->url)) {
+		/* the request line was read: show it (headers are, as far as they went) */
+		const char *meth = llhttp_method_name(d->p.method), *host;
+		tt_txn_set_str(t, &t->op, meth, strlen(meth));
+		tt_txn_set_str(t, &t->target, sb_ptr(&d->url), sb_len(&d->url));
+		host = tt_msg_header(&t->req, "Host");
+		tt_txn_set_str(t, &t->authority, host, host ? strlen(host) : 0);
+	}
 	d->cur = NULL;
 	d->in_body = 0;
 	if (d->cur_orphan) {
@@ -344,6 +360,7 @@ static int on_message_begin(llhttp_t *p)
 	sb_reset(&d->field);
 	sb_reset(&d->value);
 	d->in_body = 0;
+	d->p.status_code = 0; /* not the last message's, if this one breaks before its own */
 	if (d->kind == K_REQ) {
 		if (h->barrier && h->barrier_pos == 0) {
 			/* Every response to a request before the gap has arrived or been given up
@@ -356,9 +373,13 @@ static int on_message_begin(llhttp_t *p)
 				h->barrier = 0;
 		}
 		if (h->qn == TT_HTTP1_MAX_QUEUE) {
-			/* Too many requests without responses: give up on the oldest. */
+			/* Too many requests without responses: give up on the oldest (memory stays
+			 * bounded). Its response is still to come and must not be paired with a
+			 * later request: the next response not started yet goes without one. */
 			struct tt_txn *o = h->q[0];
-			o->flags |= TT_TXN_NO_RESPONSE;
+			o->flags |= TT_TXN_EVICTED | (o->resp.seen ? 0 : TT_TXN_NO_RESPONSE);
+			if (!o->resp.seen)
+				h->skip_resp++;
 			o->resp.done = 1;
 			o->req.done = 1;
 			if (h->d[0].cur == o)
@@ -380,12 +401,18 @@ static int on_message_begin(llhttp_t *p)
 		d->cur_orphan = 0;
 	} else {
 		struct tt_txn *t = NULL;
-		size_t i;
-		for (i = 0; i < h->qn; i++)
-			if (!h->q[i]->resp.done) {
-				t = h->q[i];
-				break;
-			}
+		size_t i = 0;
+		d->cur_skip = 0;
+		if (h->skip_resp) {
+			h->skip_resp--; /* answers a request given up on */
+			d->cur_skip = 1;
+		} else {
+			for (i = 0; i < h->qn; i++)
+				if (!h->q[i]->resp.done) {
+					t = h->q[i];
+					break;
+				}
+		}
 		if (t && h->barrier && i >= h->barrier_pos)
 			t = NULL; /* may answer a request lost in the gap */
 		d->cur_orphan = 0;
@@ -434,9 +461,12 @@ static int on_header_value(llhttp_t *p, const char *at, size_t n)
 static int on_header_value_complete(llhttp_t *p)
 {
 	struct hdir *d = D(p);
-	if (d->cur)
+	if (d->cur) {
 		tt_msg_add_header(dir_msg(d), sb_ptr(&d->field), sb_len(&d->field),
 				  sb_ptr(&d->value), sb_len(&d->value));
+		if (sb_cut(&d->field) || sb_cut(&d->value))
+			dir_msg(d)->headers_truncated = 1; /* a name or value longer than kept */
+	}
 	sb_reset(&d->field);
 	sb_reset(&d->value);
 	return 0;
@@ -508,8 +538,11 @@ static int on_message_complete(llhttp_t *p)
 		tt_txn_set_str(t, &t->status_text, NULL, 0);
 		tt_msg_clear(m);
 		d->cur = NULL;
-		if (d->cur_orphan)
+		if (d->cur_orphan) {
 			tt_txn_free(t); /* an interim answer to a request we do not have */
+			if (d->cur_skip)
+				h->skip_resp++; /* its final answer is still to come */
+		}
 		d->cur_orphan = 0;
 		return HPE_PAUSED;
 	}
@@ -635,6 +668,8 @@ static void dir_parse(struct hdir *d, const uint8_t *p, size_t n)
 			continue;
 		}
 		/* Not HTTP (or not any more): give up on this message, look for the next one. */
+		if (d->cur && !d->cur->error)
+			d->cur->error = llhttp_get_error_reason(&d->p); /* a static string */
 		break_msg(d, 0);
 		flush_done(h);
 		dir_reset(d);
@@ -778,6 +813,7 @@ static void dir_hole(struct hdir *d, uint64_t len, int gap)
 		}
 	} else if (d->kind == K_RESP) {
 		/* Responses to requests sent before the gap may have been in it. */
+		h->skip_resp = 0;
 		for (size_t i = 0; i < h->qn; i++) {
 			struct tt_txn *t = h->q[i];
 			if (!t->resp.done && t->req.seen && t->req.ts_first <= d->ch->ts) {
