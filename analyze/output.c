@@ -578,7 +578,7 @@ static void print_headers(struct wb *w, const struct tt_msg *m, const char *pfx)
 		wb_c(w, '\n');
 	}
 	if (m->headers_truncated)
-		wb_printf(w, "%s[more headers not kept]\n", pfx);
+		wb_printf(w, "%s[headers cut: more of them, or longer, than kept]\n", pfx);
 }
 
 static const char *side_name(enum tt_side s)
