@@ -472,7 +472,7 @@ static int on_header_value_complete(llhttp_t *p)
 	return 0;
 }
 
-static int on_headers_complete(llhttp_t *p)
+static int headers_complete(llhttp_t *p)
 {
 	struct hdir *d = D(p);
 	struct tt_txn *t = d->cur;
@@ -506,6 +506,15 @@ static int on_headers_complete(llhttp_t *p)
 		return 2;
 	}
 	return 0;
+}
+
+static int on_headers_complete(llhttp_t *p)
+{
+	int r = headers_complete(p);
+	/* taken: nothing left to keep for sb_keep() */
+	sb_reset(&D(p)->url);
+	sb_reset(&D(p)->status);
+	return r;
 }
 
 static int on_body(llhttp_t *p, const char *at, size_t n)
