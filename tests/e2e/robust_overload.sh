@@ -192,12 +192,66 @@ if bad:
     # the ring full, the call leaves no record at all; the LOSS record that tells of it is written
     # up to a second later (poll_counters, ts = when user space looked), after the records that
     # followed the hole, so the HTTP parser stitches the stream across it.
-    desc += (" (known bug: calls lost whole leave no record and LOSS comes up to 1 s late, so "
-             "tinytap-show pairs across the hole)")
+    desc += (" (known bugs: calls lost whole leave no record and their LOSS record comes up to "
+             "1 s late, so tinytap-show pairs across the hole; after it, analyze/http1.c keeps "
+             "later pairs shifted by one, see the hand-made case below)")
 res(bad == 0, desc, "%d mis-paired: %s" % (bad, "; ".join(why)))
 res(gap > 0, "transactions that crossed a loss are flagged gap (%d)" % gap)
 res(good > 0, "transactions that did not cross a loss are complete (%d)" % good)
 print("# figures: wire %d bytes (%d requests), injected %d, captured %d, lost %d bytes in %d events "
       "(%d LOSS records), %d DROPPED calls" % (wire, req, injected, captured, e["lost_bytes"],
       e["lost_events"], len(loss), len(dropped)))
+PY
+
+# The same pairing, deterministic: hand-made recordings (mktt.py) of the two sequences the
+# overload produces. Server side of one lockstep keep-alive connection.
+python3 - "$WORK" "$TT_ROOT/tests/e2e" "$SHOW" <<'PY'
+import json, subprocess, sys
+work, lib, show = sys.argv[1:4]
+sys.path.insert(0, lib)
+from mktt import file_header, conn, data, block
+T, S, P, FD = 10**12, 4242, 100, 5
+def res(ok, d, why=""):
+    print(("ok" if ok else "not ok") + " - " + d + ("" if ok else " # " + why))
+def req(p):
+    return b"GET /%s HTTP/1.1\r\nHost: x\r\n\r\n" % p
+def resp(body):
+    return b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+def write(name, steps):
+    recs, tss = [conn(T, S, P, FD, 2, 8080, 40000)], [T]
+    for d, payload, kw in steps:
+        ts = T + 1000 * (len(recs) + 1)
+        recs.append(data(ts, S, P, FD, d, payload, **kw))
+        tss.append(ts)
+    path = "%s/%s.tinytap" % (work, name)
+    open(path, "wb").write(file_header(T) + block(0, recs, tss))
+    out = subprocess.run([show, "--json", "-vv", path], capture_output=True, timeout=30)
+    return {t["path"]: t for t in map(json.loads, out.stdout.splitlines())}
+body = lambda n: b"body-of-" + n + b"-" * 30
+
+# 1. A response body lost in the ring, its DROPPED header-only record kept (call size known).
+t = write("dropped", [(1, req(b"a"), {}), (0, resp(b"aaaaa")[:-5], {}),
+                      (0, b"", {"call_bytes": 5, "flags": 8}),
+                      (1, req(b"b"), {}), (0, resp(body(b"b")), {})])
+res(t.get("/a", {}).get("incomplete") == "gap" and t.get("/b", {}).get("complete")
+    and t["/b"]["resp_body"] == body(b"b").decode(),
+    "hand-made: a body lost with its DROPPED record is flagged gap, the next pair is right",
+    json.dumps(t)[:300])
+
+# 2. /a's body, GET /b and b's response lost whole (no record: payload and DROPPED pieces both
+# found the ring full). a's Content-Length then swallows c's response and the start of d's; the
+# rest of d's response breaks the parser, which rescans and finds e's. /a cannot be right (nothing
+# in the file tells of the loss); /d, /e must not be paired with the next request's response.
+steps = [(1, req(b"a"), {}),
+         (0, b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % (len(resp(body(b"c"))) + 10), {})]
+for n in (b"c", b"d", b"e", b"f"):
+    steps += [(1, req(n), {}), (0, resp(body(n)), {})]
+t = write("shifted", steps)
+bad = ["%s -> %r" % (n, t[n]["resp_body"][:12]) for n in ("/d", "/e", "/f")
+       if n in t and t[n]["complete"] and t[n]["resp_body"] != body(n[1:].encode()).decode()]
+desc = "hand-made: after a broken response stream, no request is paired with a later one's response"
+if bad:
+    desc += (" (known bug: analyze/http1.c pairs the next response found by the rescan with the "
+             "oldest waiting request, shifting every later pair by one)")
+res(not bad, desc, "; ".join(bad))
 PY
