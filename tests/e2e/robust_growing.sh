@@ -18,7 +18,29 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 TRAFFIC=$!
 PIDS+=("$TRAFFIC")
 f=$WORK/grow.tinytap
-start_rec "$f" --port "$port" || skip_all "recorder did not start"
+# The recorder creates the file before it loads its BPF programs (~1.5 s) and writes the file
+# header once they are attached: a read in between finds an empty file.
+"$REC" -q -G 60 --port "$port" -o "$f" 2>"$f.err" &
+REC_PID=$!
+PIDS+=("$REC_PID")
+for _ in $(seq 300); do [ -e "$f" ] && break; sleep 0.01; done
+s0=$(stat -c %s "$f" 2>/dev/null || echo none)
+timeout 20 "$SHOW" "$f" >"$WORK/empty.out" 2>"$WORK/empty.err"
+erc=$?
+s1=$(stat -c %s "$f" 2>/dev/null || echo none)
+if [ "$s0" = 0 ] && [ "$s1" = 0 ]; then
+	check "read before the file header is written: exit 1, one line: $(cat "$WORK/empty.err")" \
+		test "$erc" = 1 -a "$(wc -l <"$WORK/empty.err")" = 1 -a ! -s "$WORK/empty.out" -a \
+		"$(grep -c 'truncated file header' "$WORK/empty.err")" = 1
+else
+	echo "# the file header was already there (size $s0 then $s1): no empty-file read"
+fi
+for _ in $(seq 600); do
+	[ -s "$f" ] && break
+	kill -0 "$REC_PID" 2>/dev/null || break
+	sleep 0.02
+done
+[ -s "$f" ] || skip_all "recorder did not start: $(cat "$f.err")"
 sleep 1.2 # the first block closes after about a second
 
 # read TAG: one ttdump, one tinytap-show and one piped tinytap-show of the file as it is now;
