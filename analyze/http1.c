@@ -335,6 +335,11 @@ static void break_msg(struct hdir *d, int gap)
 		tt_txn_set_str(t, &t->target, sb_ptr(&d->url), sb_len(&d->url));
 		host = tt_msg_header(&t->req, "Host");
 		tt_txn_set_str(t, &t->authority, host, host ? strlen(host) : 0);
+		if (d->p.http_major || d->p.http_minor) {
+			char v[16];
+			tt_txn_set_str(t, &t->version, v,
+				       version_str(v, d->p.http_major, d->p.http_minor));
+		}
 	}
 	d->cur = NULL;
 	d->in_body = 0;
