@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "analyze/output.h"
+#include "analyze/redact.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -484,8 +485,9 @@ static int is_utf8(const uint8_t *p, size_t n)
 	return 1;
 }
 
-/* The body as it should be shown: decoded when gzip/deflate. *alloc set when malloc'ed. */
-static void body_view(const struct tt_msg *m, size_t cap, const uint8_t **p, size_t *n,
+/* The body as it should be shown: decoded when gzip/deflate (and then masked with redact: the
+ * stream's redaction could not see inside it). *alloc set when malloc'ed. */
+static void body_view(const struct tt_msg *m, size_t cap, int redact, const uint8_t **p, size_t *n,
 		      uint8_t **alloc, int *decoded, int *dtrunc)
 {
 	*p = m->body;
@@ -500,6 +502,8 @@ static void body_view(const struct tt_msg *m, size_t cap, const uint8_t **p, siz
 	uint8_t *o;
 	size_t ol;
 	if (tt_output_gunzip(m->body, m->body_len, cap, &o, &ol, dtrunc) == 0) {
+		if (redact)
+			tt_redact_buf(o, ol);
 		*p = o;
 		*n = ol;
 		*alloc = o;
@@ -507,7 +511,8 @@ static void body_view(const struct tt_msg *m, size_t cap, const uint8_t **p, siz
 	}
 }
 
-static void print_body(struct wb *w, const struct tt_msg *m, size_t cap, const char *pfx)
+static void print_body(struct wb *w, const struct tt_msg *m, size_t cap, int redact,
+		       const char *pfx)
 {
 	if (!m->body_bytes)
 		return;
@@ -515,7 +520,7 @@ static void print_body(struct wb *w, const struct tt_msg *m, size_t cap, const c
 	size_t n;
 	uint8_t *alloc;
 	int decoded, dtrunc;
-	body_view(m, cap * 4 > cap ? cap * 4 : cap, &p, &n, &alloc, &decoded, &dtrunc);
+	body_view(m, cap * 4 > cap ? cap * 4 : cap, redact, &p, &n, &alloc, &decoded, &dtrunc);
 	if (!n) {
 		wb_printf(w, "%s[body: %" PRIu64 " bytes, not captured]\n", pfx, m->body_bytes);
 		free(alloc); /* a gzip body that decoded to nothing */
@@ -696,7 +701,8 @@ static void print_json(struct wb *w, const struct tt_output_opts *o, const struc
 			size_t n;
 			uint8_t *alloc;
 			int decoded, dtrunc;
-			body_view(ms[i], o->body_show * 4, &p, &n, &alloc, &decoded, &dtrunc);
+			body_view(ms[i], o->body_show * 4, o->redact, &p, &n, &alloc, &decoded,
+				  &dtrunc);
 			if (n > o->body_show)
 				n = o->body_show;
 			if (is_utf8(p, n)) {
@@ -811,7 +817,7 @@ static void print_line(struct wb *w, const struct tt_output_opts *o, const struc
 		wb_c(w, '\n');
 		print_headers(w, &t->req, "  > ");
 		if (o->verbose >= 2)
-			print_body(w, &t->req, o->body_show, "  >| ");
+			print_body(w, &t->req, o->body_show, o->redact, "  >| ");
 	}
 	if (t->interim_status)
 		wb_printf(w, "  < (interim %d)\n", t->interim_status);
@@ -825,7 +831,7 @@ static void print_line(struct wb *w, const struct tt_output_opts *o, const struc
 		wb_c(w, '\n');
 		print_headers(w, &t->resp, "  < ");
 		if (o->verbose >= 2)
-			print_body(w, &t->resp, o->body_show, "  <| ");
+			print_body(w, &t->resp, o->body_show, o->redact, "  <| ");
 	}
 	wb_c(w, '\n');
 }

@@ -22,6 +22,7 @@ struct tt_output_opts {
 	int utc;
 	size_t body_show; /* body bytes printed with -vv (after decoding) */
 	uint64_t slow_ns; /* durations at or above are highlighted */
+	int redact;	  /* --redact: also mask decoded (gzip/deflate) bodies */
 };
 
 /* wall_ns: the wall-clock time of the transaction's first byte. */

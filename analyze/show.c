@@ -786,7 +786,8 @@ int tt_show_main(int argc, char **argv)
 					  .color = opts.color && !opts.json,
 					  .utc = opts.utc,
 					  .body_show = opts.body_show,
-					  .slow_ns = opts.slow_ns};
+					  .slow_ns = opts.slow_ns,
+					  .redact = opts.redact};
 	if ((opts.redact && !(run.red = tt_redactor_new())) ||
 	    (opts.write_out && !(run.x = tt_extract_new()))) {
 		fprintf(stderr, PROG ": out of memory\n");

@@ -3,7 +3,8 @@
 
 Usage: server.py PORTFILE    -- binds an ephemeral port, writes it to PORTFILE, serves until killed.
 Routes: /  /api/users  POST /api/items  /api/slow  /api/error (500)  /chunked  /gzip  anything else 404;
-POST /login answers a JSON access_token and a Set-Cookie (values from X-Issue-Token/-Cookie).
+POST /login answers a JSON access_token and a Set-Cookie (values from X-Issue-Token/-Cookie),
+gzip-compressed when the request accepts gzip.
 """
 import gzip
 import http.server
@@ -66,10 +67,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if self.path == "/api/items":
             self.send_body(201, b'{"created":' + data + b"}\n")
         elif self.path == "/login":  # for the --redact tests: credentials both ways
-            self.send_body(200, b'{"user":"bob","access_token":"' + self.headers.get(
-                "X-Issue-Token", "t0k3n").encode() + b'","expires_in":3600}\n', extra=[
-                ("Set-Cookie", "sid=" + self.headers.get("X-Issue-Cookie", "c00k1e") +
-                 "; Path=/; HttpOnly")])
+            body = (b'{"user":"bob","access_token":"' + self.headers.get(
+                "X-Issue-Token", "t0k3n").encode() + b'","expires_in":3600}\n')
+            extra = [("Set-Cookie", "sid=" + self.headers.get("X-Issue-Cookie", "c00k1e") +
+                      "; Path=/; HttpOnly")]
+            if "gzip" in self.headers.get("Accept-Encoding", ""):
+                body = gzip.compress(body, mtime=0)
+                extra.append(("Content-Encoding", "gzip"))
+            self.send_body(200, body, extra=extra)
         else:
             self.send_body(404, b'{"error":"not found"}\n')
 
