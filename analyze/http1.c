@@ -314,6 +314,25 @@ static void flush_done(struct h1 *h)
 	h->qn = w;
 }
 
+/* The response stream lost its place at ts (a gap, or bytes that do not parse): the responses to
+ * requests sent before may have been in the lost bytes, so pairing the next response found with
+ * them could shift every later pair. They are given up on (marked, not paired); a response found
+ * later for one of them shows without its request. */
+static void give_up_responses(struct h1 *h, uint64_t ts, int gap)
+{
+	h->skip_resp = 0;
+	for (size_t i = 0; i < h->qn; i++) {
+		struct tt_txn *t = h->q[i];
+		if (!t->resp.done && t->req.seen && t->req.ts_first <= ts) {
+			t->resp.done = 1;
+			if (gap)
+				t->resp.gap = 1;
+			t->flags |= (gap ? TT_TXN_GAP : TT_TXN_BROKEN) |
+				    (t->resp.seen ? 0 : TT_TXN_NO_RESPONSE);
+		}
+	}
+}
+
 static void break_msg(struct hdir *d, int gap)
 {
 	if (!d->cur)
@@ -685,6 +704,8 @@ static void dir_parse(struct hdir *d, const uint8_t *p, size_t n)
 		if (d->cur && !d->cur->error)
 			d->cur->error = llhttp_get_error_reason(&d->p); /* a static string */
 		break_msg(d, 0);
+		if (d->kind == K_RESP)
+			give_up_responses(h, d->ch->ts, 0);
 		flush_done(h);
 		dir_reset(d);
 		d->state = S_SCAN;
@@ -826,16 +847,7 @@ static void dir_hole(struct hdir *d, uint64_t len, int gap)
 			h->barrier_pos = h->qn;
 		}
 	} else if (d->kind == K_RESP) {
-		/* Responses to requests sent before the gap may have been in it. */
-		h->skip_resp = 0;
-		for (size_t i = 0; i < h->qn; i++) {
-			struct tt_txn *t = h->q[i];
-			if (!t->resp.done && t->req.seen && t->req.ts_first <= d->ch->ts) {
-				t->resp.done = 1;
-				t->resp.gap = 1;
-				t->flags |= TT_TXN_GAP | (t->resp.seen ? 0 : TT_TXN_NO_RESPONSE);
-			}
-		}
+		give_up_responses(h, d->ch->ts, 1);
 	}
 	flush_done(h);
 	if (d->state == S_PARSE)
