@@ -55,3 +55,8 @@ def block(seq, recs, tss):
         os.unlink(t.name)
     c = b"TTBK" + struct.pack("<IQIIQQI", len(z), seq, len(raw), len(recs), min(tss), max(tss), 0)
     return _frame(0x184D2A51, c + _crc(c)) + z
+
+
+def loss(ts, events, nbytes, cpu=0, reason=1):
+    """LOSS record (FORMAT.md 6.6): events the kernel could not hand over."""
+    return _rec(6, struct.pack("<QQQII", ts, events, nbytes, cpu, reason))
