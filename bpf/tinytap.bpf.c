@@ -65,18 +65,30 @@ struct {
 } rb SEC(".maps");
 
 struct scratch {
-	__u16 base_flags; /* flags of every piece of the current call */
-	__u16 pad[3];
+	__u16 base_flags;  /* flags of every piece of the current call */
+	__u16 chunk_flags; /* flags of the piece being filled (COPY_FAULT) */
+	__u16 pad[2];
 	struct tt_ev_data hdr;
-	__u8 data[TT_CHUNK];
+	/* A piece fills at most TT_CHUNK bytes; the second half only lets the verifier bound
+	 * `offset + n` without relating the two. */
+	__u8 data[2 * TT_CHUNK];
 };
 
+/* One per CPU, indexed by CPU id: a PERCPU_ARRAY value cannot exceed 32 KiB. User space sets
+ * max_entries to the number of possible CPUs. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1024);
 	__type(key, __u32);
 	__type(value, struct scratch);
 } scratch SEC(".maps");
+
+static __always_inline struct scratch *get_scratch(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&scratch, &cpu);
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -85,7 +97,11 @@ struct {
 	__type(value, struct tt_counters);
 } counters SEC(".maps");
 
-/* What enter learnt, for exit. */
+/*
+ * What enter learnt, for exit. One per thread that did socket I/O, rewritten in place call after
+ * call: a map update at enter and a delete at exit cost more than the rest of enter. sys == 0: no
+ * call pending. The entry goes when its thread exits (or, past 64k threads, by LRU eviction).
+ */
 struct stash {
 	__u64 ts_enter;
 	__u64 buf;   /* user buffer, iovec array, msghdr or mmsghdr array */
@@ -103,7 +119,7 @@ struct stash {
 };
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u64);
 	__type(value, struct stash);
@@ -227,13 +243,19 @@ static __always_inline bool sock_of_fd(int fd, struct sockfacts *f)
 }
 
 /*
- * Wakeups cost more than the copy for small events: the consumer polls every 100 ms anyway, so
- * only wake it when the ring is filling up.
+ * Wakeups cost more than the copy for small events (each one is an irq_work, a self-IPI: a VM exit
+ * on virtual machines), and the consumer polls every few ms anyway. So only the event that takes
+ * the ring past wake_bytes wakes it: edge-triggered, once per crossing, not once per event while
+ * the ring stays above. `queued` is AVAIL_DATA before this event (output) or with it (reserve).
+ * A crossing missed by two CPUs racing is caught by the consumer's poll timeout.
  */
-static __always_inline __u64 wake_flags(void)
+static __always_inline __u64 wake_flags(__u64 size, bool reserved)
 {
-	return bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) > wake_bytes ? BPF_RB_FORCE_WAKEUP
-								      : BPF_RB_NO_WAKEUP;
+	__u64 queued = bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA);
+	__u64 before = reserved ? (queued > size ? queued - size : 0) : queued;
+
+	return before <= wake_bytes && before + size > wake_bytes ? BPF_RB_FORCE_WAKEUP
+								  : BPF_RB_NO_WAKEUP;
 }
 
 static __always_inline int out(void *ev, __u64 size, __u64 payload, struct tt_counters *c)
@@ -241,7 +263,7 @@ static __always_inline int out(void *ev, __u64 size, __u64 payload, struct tt_co
 	struct tt_ev_hdr *h = ev;
 
 	h->lost_before = c ? c->lost_pending : 0;
-	if (bpf_ringbuf_output(&rb, ev, size, wake_flags())) {
+	if (bpf_ringbuf_output(&rb, ev, size, wake_flags(size + 8, false))) {
 		if (c) {
 			c->lost_events++;
 			c->lost_bytes += payload;
@@ -354,7 +376,7 @@ static __always_inline void emit_conn(__u64 pid_tgid, int fd, struct sockfacts *
 		c->events++;
 		c->lost_pending = 0;
 	}
-	bpf_ringbuf_submit(e, wake_flags());
+	bpf_ringbuf_submit(e, wake_flags(sizeof(*e) + 8, true));
 }
 
 /*
@@ -378,31 +400,53 @@ static __always_inline void ensure_conn(__u64 pid_tgid, struct stash *st)
 /* ---- payload copy ------------------------------------------------------------------------- */
 
 /*
- * One piece: copies n (<= TT_CHUNK) bytes at user address base into the scratch payload and
- * hands header + payload to the ring. Global and noinline, so the verifier checks it once and the
- * loop in emit_payload() stays small. Returns 0, or -1 when the ring was full (the call is then
- * closed with a header-only DROPPED piece).
+ * Copies n bytes at user address base to offset `at` of the scratch payload (at + n <= TT_CHUNK).
+ * Global and noinline, like send_chunk() and emit_payload(): the verifier checks each once.
  */
-__noinline int emit_chunk(__u64 base, __u64 n, __u64 off, __u64 want)
+__noinline int copy_piece(__u64 base, __u64 n, __u64 at)
 {
 	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
-	struct tt_counters *c = bpf_map_lookup_elem(&counters, &zero);
-	__u16 fl;
+	struct scratch *s = get_scratch();
+	struct tt_counters *c;
 
 	if (!s)
 		return -1;
-	fl = s->base_flags;
+	at &= TT_CHUNK - 1;
 	if (n > TT_CHUNK)
 		n = TT_CHUNK;
 	barrier_var(n);
 	if (n > TT_CHUNK)
 		n = TT_CHUNK;
-	if (n && bpf_probe_read_user(s->data, n, (void *)base)) {
-		fl |= TT_EVF_COPY_FAULT;
+	if (n && bpf_probe_read_user(s->data + at, n, (void *)base)) {
+		s->chunk_flags |= TT_EVF_COPY_FAULT;
+		c = bpf_map_lookup_elem(&counters, &zero);
 		if (c)
 			c->copy_faults++;
 	}
+	return 0;
+}
+
+/*
+ * Hands the scratch header and its n (<= TT_CHUNK) payload bytes, the call's bytes at offset off,
+ * to the ring. Returns 0, or -1 when the ring was full (the call is then closed with a
+ * header-only DROPPED piece).
+ */
+__noinline int send_chunk(__u64 n, __u64 off, __u64 want)
+{
+	__u32 zero = 0;
+	struct scratch *s = get_scratch();
+	struct tt_counters *c = bpf_map_lookup_elem(&counters, &zero);
+	__u16 fl;
+
+	if (!s)
+		return -1;
+	fl = s->base_flags | s->chunk_flags;
+	s->chunk_flags = 0;
+	if (n > TT_CHUNK)
+		n = TT_CHUNK;
+	barrier_var(n);
+	if (n > TT_CHUNK)
+		n = TT_CHUNK;
 	if (off + n >= want)
 		fl |= TT_EVF_LAST | (s->hdr.call_bytes > want ? TT_EVF_TRUNCATED : 0);
 	s->hdr.h.flags = fl;
@@ -421,15 +465,16 @@ __noinline int emit_chunk(__u64 base, __u64 n, __u64 off, __u64 want)
 
 /*
  * Emits `want` bytes starting at user address `ptr` (niov == 0) or walking the iovec array at
- * `ptr` (niov entries), in TT_CHUNK pieces. The per-CPU scratch header is filled by the caller.
- * Global and noinline: the verifier checks the loop once.
+ * `ptr` (niov entries), in pieces of TT_CHUNK bytes (the last one shorter). Consecutive iovecs
+ * share a piece: a writev of headers + body is one ring event, not one per iovec. The per-CPU
+ * scratch header is filled by the caller. Global and noinline: the verifier checks the loop once.
  */
 __noinline int emit_payload(__u64 ptr, __u64 niov, __u64 want)
 {
 	__u32 zero = 0;
 	struct scratch *s;
 	struct tt_counters *c;
-	__u64 done = 0, base = ptr, rem = niov ? 0 : want, idx = 0;
+	__u64 done = 0, base = ptr, rem = niov ? 0 : want, idx = 0, fill = 0;
 	int i;
 
 	for (i = 0; i < TT_MAX_EMITS; i++) {
@@ -451,18 +496,27 @@ __noinline int emit_payload(__u64 ptr, __u64 niov, __u64 want)
 				continue;
 		}
 		n = rem < want - done ? rem : want - done;
-		if (n > TT_CHUNK)
-			n = TT_CHUNK;
-		if (emit_chunk(base, n, done, want))
+		if (n > TT_CHUNK - fill)
+			n = TT_CHUNK - fill;
+		if (copy_piece(base, n, fill))
 			return 0;
+		fill += n;
 		done += n;
 		base += n;
 		rem -= n;
+		if (fill == TT_CHUNK || done >= want) {
+			if (send_chunk(fill, done - fill, want))
+				return 0;
+			fill = 0;
+		}
 	}
 	if (done >= want)
 		return 0;
-	/* Loop cap or iovecs ran out before `want`: close the call with a header-only piece. */
-	s = bpf_map_lookup_elem(&scratch, &zero);
+	/* Loop cap or iovecs ran out before `want`: send what is filled, then close the call with
+	 * a header-only piece. */
+	if (fill && send_chunk(fill, done - fill, want))
+		return 0;
+	s = get_scratch();
 	c = bpf_map_lookup_elem(&counters, &zero);
 	if (!s)
 		return 0;
@@ -478,13 +532,13 @@ __noinline int emit_payload(__u64 ptr, __u64 niov, __u64 want)
 static __always_inline struct scratch *prep(__u64 pid_tgid, struct stash *st, __u64 call_bytes,
 					    __u16 msg_idx)
 {
-	__u32 zero = 0;
-	struct scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+	struct scratch *s = get_scratch();
 
 	if (!s)
 		return NULL;
 	fill_hdr(&s->hdr.h, TT_EV_DATA, pid_tgid);
 	s->base_flags = st->flags | (st->family == AF_UNIX ? TT_EVF_UNIX : 0);
+	s->chunk_flags = 0;
 	s->hdr.h.flags = s->base_flags;
 	s->hdr.ts_enter_ns = st->ts_enter;
 	s->hdr.sock_ino = st->ino;
@@ -521,35 +575,57 @@ static __always_inline void note_truncated(__u64 call_bytes, __u64 want)
 
 /* ---- enter / exit ------------------------------------------------------------------------- */
 
+/* The thread's stash entry, created on its first socket call; NULL if the map refused it. */
+static __always_inline struct stash *stash_of(__u64 pid_tgid)
+{
+	struct stash *st = bpf_map_lookup_elem(&active_io, &pid_tgid);
+	struct stash zero = {};
+
+	if (st)
+		return st;
+	bpf_map_update_elem(&active_io, &pid_tgid, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&active_io, &pid_tgid);
+}
+
 static __always_inline int do_enter(int fd, __u8 sys, __u8 dir, __u64 buf, __u64 count, __u16 flags)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct sockfacts f = {};
-	struct stash st = {};
+	struct stash *st;
 
 	if (!want_task(pid_tgid))
 		return 0;
 	if (!sock_of_fd(fd, &f))
 		return 0;
-	st.ts_enter = bpf_ktime_get_boot_ns();
-	st.buf = buf;
-	st.count = count;
-	st.ino = f.ino;
-	st.fd = fd;
-	st.sys = sys;
-	st.dir = dir;
-	st.family = f.family;
-	st.type = f.type;
-	st.flags = flags;
-	st.protocol = f.protocol;
-	st.sk = (__u64)f.sk;
-	bpf_map_update_elem(&active_io, &pid_tgid, &st, BPF_ANY);
+	st = stash_of(pid_tgid);
+	if (!st)
+		return 0;
+	st->ts_enter = bpf_ktime_get_boot_ns();
+	st->buf = buf;
+	st->count = count;
+	st->ino = f.ino;
+	st->fd = fd;
+	st->sys = sys;
+	st->dir = dir;
+	st->family = f.family;
+	st->type = f.type;
+	st->flags = flags;
+	st->protocol = f.protocol;
+	st->sk = (__u64)f.sk;
 	return 0;
 }
 
+/* The call pending on this thread, if its enter was recorded. Pair with done(). */
 static __always_inline struct stash *take(__u64 pid_tgid)
 {
-	return bpf_map_lookup_elem(&active_io, &pid_tgid);
+	struct stash *st = bpf_map_lookup_elem(&active_io, &pid_tgid);
+
+	return st && st->sys ? st : NULL;
+}
+
+static __always_inline void done(struct stash *st)
+{
+	st->sys = 0;
 }
 
 static __always_inline int do_exit_buf(long ret)
@@ -570,7 +646,7 @@ static __always_inline int do_exit_buf(long ret)
 			emit_payload(st->buf, 0, want);
 		}
 	}
-	bpf_map_delete_elem(&active_io, &pid_tgid);
+	done(st);
 	return 0;
 }
 
@@ -592,7 +668,7 @@ static __always_inline int do_exit_iov(long ret)
 			emit_payload(st->buf, st->count, want);
 		}
 	}
-	bpf_map_delete_elem(&active_io, &pid_tgid);
+	done(st);
 	return 0;
 }
 
@@ -614,7 +690,7 @@ static __always_inline int do_exit_nopayload(long ret)
 			out(&s->hdr, sizeof(s->hdr), 0, c);
 		}
 	}
-	bpf_map_delete_elem(&active_io, &pid_tgid);
+	done(st);
 	return 0;
 }
 
@@ -785,7 +861,7 @@ static __always_inline int exit_mmsg(long ret)
 		note_truncated(len, want);
 		emit_payload((__u64)iov, iovlen, want);
 	}
-	bpf_map_delete_elem(&active_io, &pid_tgid);
+	done(st);
 	return 0;
 }
 
@@ -840,13 +916,15 @@ SEC("tracepoint/syscalls/sys_enter_connect")
 int tp_enter_connect(struct trace_event_raw_sys_enter *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct stash st = {};
+	struct stash *st;
 
 	if (!want_task(pid_tgid))
 		return 0;
-	st.fd = ctx->args[0];
-	st.sys = SYS_CONNECT;
-	bpf_map_update_elem(&active_io, &pid_tgid, &st, BPF_ANY);
+	st = stash_of(pid_tgid);
+	if (!st)
+		return 0;
+	st->fd = ctx->args[0];
+	st->sys = SYS_CONNECT;
 	return 0;
 }
 
@@ -861,7 +939,7 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 	if (!st)
 		return 0;
 	fd = st->fd;
-	bpf_map_delete_elem(&active_io, &pid_tgid);
+	done(st);
 	if (ctx->ret != 0 && ctx->ret != -EINPROGRESS)
 		return 0;
 	if (!sock_of_fd(fd, &f))
@@ -928,7 +1006,7 @@ int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
 		c->events++;
 		c->lost_pending = 0;
 	}
-	bpf_ringbuf_submit(e, wake_flags());
+	bpf_ringbuf_submit(e, wake_flags(sizeof(*e) + 8, true));
 	return 0;
 }
 
@@ -1003,7 +1081,7 @@ int tp_exec(struct trace_event_raw_sched_process_exec *ctx)
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	loc = ctx->__data_loc_filename;
 	bpf_probe_read_kernel_str(e->filename, sizeof(e->filename), (void *)ctx + (loc & 0xffff));
-	bpf_ringbuf_submit(e, wake_flags());
+	bpf_ringbuf_submit(e, wake_flags(sizeof(*e) + 8, true));
 	return 0;
 }
 
@@ -1040,7 +1118,7 @@ int BPF_PROG(tp_fork, struct task_struct *parent, struct task_struct *child)
 	e->ppid = ptgid;
 	e->start_ns = BPF_CORE_READ(child, start_boottime);
 	e->cgroup_id = bpf_get_current_cgroup_id();
-	bpf_ringbuf_submit(e, wake_flags());
+	bpf_ringbuf_submit(e, wake_flags(sizeof(*e) + 8, true));
 	return 0;
 }
 
@@ -1078,6 +1156,6 @@ int tp_exit(void *ctx)
 		c->events++;
 		c->lost_pending = 0;
 	}
-	bpf_ringbuf_submit(e, wake_flags());
+	bpf_ringbuf_submit(e, wake_flags(sizeof(*e) + 8, true));
 	return 0;
 }

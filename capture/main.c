@@ -48,6 +48,7 @@ _Static_assert(sizeof(struct tt_counters) == 64, "tt_counters layout");
 #define DEFAULT_SNAPLEN (256u * 1024)
 #define MAX_SNAPLEN	((uint64_t)TT_MAX_EMITS * TT_CHUNK)
 #define MAX_CPUS	1024
+#define POLL_MS		20 /* ring poll timeout: bounds the ring's fill between wakeups */
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
 enum { END_SIGNAL = 0, END_DURATION = 1, END_COMMAND = 2, END_ERROR = 3 };
@@ -879,6 +880,7 @@ int main(int argc, char **argv)
 		strncpy((char *)skel->rodata->filter_comm, opts.comm,
 			sizeof(skel->rodata->filter_comm) - 1);
 	bpf_map__set_max_entries(skel->maps.rb, opts.ring_mib << 20);
+	bpf_map__set_max_entries(skel->maps.scratch, st.ncpus);
 	skel->rodata->wake_bytes = (opts.ring_mib << 20) / 8;
 	err = tinytap_bpf__load(skel);
 	if (err) {
@@ -978,9 +980,9 @@ int main(int argc, char **argv)
 	while (!exiting) {
 		uint64_t ms;
 
-		/* The BPF side wakes us only when the ring fills up (BPF_RB_NO_WAKEUP otherwise),
-		 * so a poll that times out still has data to consume. */
-		err = ring_buffer__poll(rb, 100);
+		/* The BPF side wakes us only when the ring crosses 1/8 full (BPF_RB_NO_WAKEUP
+		 * otherwise), so a poll that times out still has data to consume. */
+		err = ring_buffer__poll(rb, POLL_MS);
 		if (err >= 0)
 			err = ring_buffer__consume(rb);
 		if (err < 0 && err != -EINTR) {
