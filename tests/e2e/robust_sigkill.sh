@@ -18,15 +18,38 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 echo "$port" >"$WORK/port"
 # Lockstep HTTP with byte-exact requests (seqtraffic.py), running past the trials; its server
 # child exits when the client's socket closes.
-"$PY" "$TT_ROOT/tests/e2e/seqtraffic.py" "$port" 120 500 &
+"$PY" "$TT_ROOT/tests/e2e/seqtraffic.py" "$port" 120 200 &
 PIDS+=($!)
 
 # Two lanes of trials run side by side (each recorder takes ~1.7 s to load and ~1.3 s to
-# detach); the delays are drawn here, before the lanes start, so a seed replays exactly.
-declare -a DELAY
-for i in $(seq "$TRIALS"); do DELAY[i]=$((200 + RANDOM % 1801)); done
+# detach). Each killed file is read as it is, and as cut at a random byte of its last block (a
+# kill in the middle of a block's writes), while the other lane's recorder loads. The delays and
+# the cut points are drawn here, before the lanes start, so a seed replays exactly.
+declare -a DELAY CUTR
+for i in $(seq "$TRIALS"); do
+	DELAY[i]=$((200 + RANDOM % 1801))
+	CUTR[i]=$((RANDOM * 32768 + RANDOM))
+done
+read_trial() { # i delay uptime-at-kill recorder-status -> $f.result
+	local f=$WORK/kill$1.tinytap drc src last size cut=0 cdrc=0 csrc=0
+	timeout 60 "$TTDUMP" "$f" >"$f.jsonl" 2>"$f.dumperr"
+	drc=$?
+	timeout 60 "$SHOW" --json "$f" >"$f.show" 2>"$f.showerr"
+	src=$?
+	last=$(sed -n 's/.*"offset":\([0-9]*\).*/\1/p' "$f.jsonl" | tail -1)
+	size=$(stat -c %s "$f")
+	if [ -n "$last" ] && [ "$size" -gt $((last + 1)) ]; then
+		cut=$((last + 1 + CUTR[$1] % (size - last - 1)))
+		head -c "$cut" "$f" >"$f.cut"
+		timeout 60 "$TTDUMP" "$f.cut" >"$f.cut.jsonl" 2>"$f.cut.dumperr"
+		cdrc=$?
+		timeout 60 "$SHOW" --json "$f.cut" >"$f.cut.show" 2>"$f.cut.showerr"
+		csrc=$?
+	fi
+	echo "$1 $2 $3 $4 $drc $src $cut $cdrc $csrc" >"$f.result"
+}
 lane() { # first-trial
-	local i f p up
+	local i f p up rc
 	for ((i = $1; i <= TRIALS; i += 2)); do
 		f=$WORK/kill$i.tinytap
 		"$REC" -q -G 60 --port "$port" -o "$f" 2>"$f.err" &
@@ -42,7 +65,8 @@ lane() { # first-trial
 		read -r up _ </proc/uptime
 		kill -KILL "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
-		echo "$i ${DELAY[i]} $up $?" >"$f.killed"
+		rc=$?
+		read_trial "$i" "${DELAY[i]}" "$up" "$rc"
 	done
 }
 # A lane stopped early leaves its recorder running: kill those by their pid too.
@@ -58,32 +82,8 @@ wait "$L1" "$L2"
 echo "# $TRIALS trials in $(($(date +%s) - t0)) s"
 started=$(ls "$WORK"/kill*.tinytap.started 2>/dev/null | wc -l)
 check "the recorder started in every trial ($started/$TRIALS)" test "$started" = "$TRIALS"
-
-# Each file is read as it is, and as cut at a random byte of its last block (a kill in the
-# middle of a block's writes).
 results=$WORK/trials.txt
-: >"$results"
-for i in $(seq "$TRIALS"); do
-	f=$WORK/kill$i.tinytap
-	[ -f "$f.killed" ] || continue
-	read -r _ delay up rrc <"$f.killed"
-	timeout 60 "$TTDUMP" "$f" >"$f.jsonl" 2>"$f.dumperr"
-	drc=$?
-	timeout 60 "$SHOW" --json "$f" >"$f.show" 2>"$f.showerr"
-	src=$?
-	last=$(sed -n 's/.*"offset":\([0-9]*\).*/\1/p' "$f.jsonl" | tail -1)
-	size=$(stat -c %s "$f")
-	cut=0 cdrc=0 csrc=0
-	if [ -n "$last" ] && [ "$size" -gt $((last + 1)) ]; then
-		cut=$((last + 1 + (RANDOM * 32768 + RANDOM) % (size - last - 1)))
-		head -c "$cut" "$f" >"$f.cut"
-		timeout 60 "$TTDUMP" "$f.cut" >"$f.cut.jsonl" 2>"$f.cut.dumperr"
-		cdrc=$?
-		timeout 60 "$SHOW" --json "$f.cut" >"$f.cut.show" 2>"$f.cut.showerr"
-		csrc=$?
-	fi
-	echo "$i $delay $up $rrc $drc $src $cut $cdrc $csrc" >>"$results"
-done
+for i in $(seq "$TRIALS"); do cat "$WORK/kill$i.tinytap.result" 2>/dev/null; done >"$results"
 
 python3 - "$WORK" "$results" "$SEED" "$TT_ROOT/tests/e2e" <<'PY'
 import json, os, re, sys
