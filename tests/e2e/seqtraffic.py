@@ -25,10 +25,12 @@ if __name__ == "__main__":  # PORT SECONDS RATE
     pid = os.fork()
     if pid == 0:
         c, _ = l.accept()
-        while True:
-            if len(c.recv(MSG, socket.MSG_WAITALL)) < MSG:
-                os._exit(0)
-            c.sendall(RESP)
+        try:
+            while len(c.recv(MSG, socket.MSG_WAITALL)) == MSG:
+                c.sendall(RESP)
+        except OSError:  # the client was stopped by its pid
+            pass
+        os._exit(0)
     s = socket.create_connection(("127.0.0.1", port))
     t0, seq = time.monotonic(), 0
     while time.monotonic() - t0 < secs:
