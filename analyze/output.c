@@ -522,7 +522,8 @@ static void print_body(struct wb *w, const struct tt_msg *m, size_t cap, int red
 	int decoded, dtrunc;
 	body_view(m, cap * 4 > cap ? cap * 4 : cap, redact, &p, &n, &alloc, &decoded, &dtrunc);
 	if (!n) {
-		wb_printf(w, "%s[body: %" PRIu64 " bytes, not captured]\n", pfx, m->body_bytes);
+		wb_printf(w, "%s[body: %" PRIu64 " bytes, %s]\n", pfx, m->body_bytes,
+			  decoded ? "decoded to nothing" : "not captured");
 		free(alloc); /* a gzip body that decoded to nothing */
 		return;
 	}
