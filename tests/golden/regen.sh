@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rewrites tinytap-show's golden data after a reviewed change:
-#   1. testdata/synthetic-http.tinytap from tests/helpers/gen_http (deterministic),
+#   1. testdata/synthetic-http.tinytap from tests/helpers/gen_http and the hostile and regress-*
+#      recordings from tests/helpers/gen_hostile (deterministic),
 #   2. the corrupt and truncated copies in testdata/corrupt/ (dd / head -c + byte flips, from the
 #      synthetic and the real recordings),
 #   3. every testdata/expected/ file listed in testdata/manifest.
@@ -15,6 +16,11 @@ GEN=${GEN:-$O/tests/helpers/gen_http}
 [ -x "$GEN" ] || { echo "regen: build $GEN first (make O=$O)" >&2; exit 1; }
 "$GEN" testdata/synthetic-http.tinytap
 "$GEN" -b 1048576 testdata/synthetic-http-1block.tinytap
+GEN_HOSTILE=${GEN_HOSTILE:-$O/tests/helpers/gen_hostile}
+[ -x "$GEN_HOSTILE" ] || { echo "regen: build $GEN_HOSTILE first (make O=$O)" >&2; exit 1; }
+"$GEN_HOSTILE" smuggling testdata/hostile-smuggling.tinytap
+"$GEN_HOSTILE" huge-holes testdata/regress-huge-holes.tinytap
+"$GEN_HOSTILE" gzip-empty testdata/regress-gzip-empty.tinytap
 
 flip() { # file offset: replace one byte with its complement
 	local b
