@@ -228,17 +228,20 @@ struct tt_engine *tt_engine_new(const struct tt_engine_opts *o, tt_engine_out_fn
 void tt_engine_set_info(struct tt_engine *e, const struct tt_file_info *fi)
 {
 	if (fi->start_wall_ns || fi->start_boot_ns)
-		e->wall_off = fi->start_wall_ns - (int64_t)fi->start_boot_ns;
+		e->wall_off = (int64_t)((uint64_t)fi->start_wall_ns - fi->start_boot_ns);
 }
 
 int64_t tt_engine_wall_ns(const struct tt_engine *e, uint64_t boot_ns)
 {
-	return (int64_t)boot_ns + e->wall_off;
+	/* unsigned: a hostile recording's clocks wrap instead of overflowing (undefined) */
+	return (int64_t)(boot_ns + (uint64_t)e->wall_off);
 }
 
 uint64_t tt_engine_boot_ns(const struct tt_engine *e, int64_t wall_ns)
 {
-	int64_t b = wall_ns - e->wall_off;
+	int64_t b;
+	if (__builtin_sub_overflow(wall_ns, e->wall_off, &b))
+		return wall_ns < 0 ? 0 : UINT64_MAX;
 	return b < 0 ? 0 : (uint64_t)b;
 }
 
@@ -347,8 +350,8 @@ static void process(struct tt_engine *e, const struct tt_record *r, uint64_t ts)
 		break;
 	case TT_REC_CLOCK_SYNC:
 		if (r->u.clock_sync.boot_ns)
-			e->wall_off =
-			    r->u.clock_sync.realtime_ns - (int64_t)r->u.clock_sync.boot_ns;
+			e->wall_off = (int64_t)((uint64_t)r->u.clock_sync.realtime_ns -
+						r->u.clock_sync.boot_ns);
 		break;
 	case TT_REC_END:
 		e->end_lost_events = r->u.stats.lost_events;
