@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyze/engine.h"
 #include "analyze/http1.h"
 
 struct sum {
@@ -505,4 +506,31 @@ Test(hostile, binary_garbage_only)
 	cr_assert(h.sink.n < 1000, "%zu transactions from garbage", h.sink.n);
 	h_free(&h);
 	free(g);
+}
+
+static void drop_txn(void *ctx, struct tt_txn *t)
+{
+	(void)ctx;
+	tt_txn_free(t);
+}
+
+/* Clocks from a hostile recording (fuzz_show found signed overflows here, undefined behaviour
+ * that UBSan stops on under SAN=1): wall <-> boot conversions wrap or clamp, never overflow. */
+Test(hostile, absurd_clocks)
+{
+	struct tt_engine_opts o = {0};
+	struct tt_engine *e = tt_engine_new(&o, drop_txn, NULL);
+	cr_assert_not_null(e);
+	struct tt_file_info fi = {.start_wall_ns = INT64_MAX - 5, .start_boot_ns = 1};
+	tt_engine_set_info(e, &fi);
+	(void)tt_engine_wall_ns(e, UINT64_MAX - 3);
+	cr_assert_eq(tt_engine_boot_ns(e, INT64_MIN + 2), 0);
+	struct tt_record r = {.type = TT_REC_CLOCK_SYNC};
+	r.u.clock_sync.boot_ns = UINT64_MAX - 7;
+	r.u.clock_sync.realtime_ns = INT64_MAX;
+	cr_assert_eq(tt_engine_add(e, &r), 0);
+	tt_engine_finish(e);
+	(void)tt_engine_wall_ns(e, UINT64_MAX);
+	cr_assert_eq(tt_engine_boot_ns(e, INT64_MAX), UINT64_MAX);
+	tt_engine_free(e);
 }

@@ -8,6 +8,9 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 secs=${FUZZ_SECONDS:-60}
 shopt -s nullglob
+# The fuzz builds recover from UBSan reports: make them fatal, so undefined behaviour is a crash
+# (with its input saved) and not a line lost in the log.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:abort_on_error=1:print_stacktrace=1}
 dir=${FUZZ_DIR:-build-fuzz} # FUZZ_DIR: where the binaries are (default build-fuzz)
 bins=("$dir"/fuzz_*)
 if [ ${#bins[@]} -eq 0 ]; then
