@@ -57,6 +57,26 @@ const volatile __u64 snaplen = 256 * 1024;
 const volatile char filter_comm[16] = {};
 const volatile __u64 wake_bytes = 8 * 1024 * 1024; /* ring/8: wake the consumer past this */
 
+/*
+ * Events lost with nothing in the ring to say where (all CPUs; only grows). Every event carries
+ * the value it saw (hdr.lost_before, low 32 bits), so user space learns of such a loss at the
+ * first event reserved after it, in ring order, right after the hole, and writes its LOSS record
+ * there; the per-second counter check would place it up to a second late, after records that
+ * followed the hole, and the viewer would join the stream across it. A payload piece that is
+ * lost but followed by its header-only DROPPED piece does not count: that piece marks the hole.
+ */
+__u64 lost_seq = 0;
+
+static __always_inline __u32 lost_seq_now(void)
+{
+	return (__u32) * (volatile __u64 *)&lost_seq;
+}
+
+static __always_inline void lost_unmarked(void)
+{
+	__sync_fetch_and_add(&lost_seq, 1);
+}
+
 char LICENSE[] SEC("license") = "GPL";
 
 struct {
@@ -262,19 +282,19 @@ static __always_inline int out(void *ev, __u64 size, __u64 payload, struct tt_co
 {
 	struct tt_ev_hdr *h = ev;
 
-	h->lost_before = c ? c->lost_pending : 0;
+	h->lost_before = lost_seq_now();
 	if (bpf_ringbuf_output(&rb, ev, size, wake_flags(size + 8, false))) {
 		if (c) {
 			c->lost_events++;
 			c->lost_bytes += payload;
-			c->lost_pending++;
 		}
+		if (!payload) /* a payload piece is followed by its DROPPED piece */
+			lost_unmarked();
 		return -1;
 	}
 	if (c) {
 		c->events++;
 		c->bytes += payload;
-		c->lost_pending = 0;
 	}
 	return 0;
 }
@@ -340,15 +360,14 @@ static __always_inline void emit_conn(__u64 pid_tgid, int fd, struct sockfacts *
 	bpf_map_update_elem(&known_socks, &f->ino, &one, BPF_ANY);
 	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 	if (!e) {
-		if (c) {
+		if (c)
 			c->lost_events++;
-			c->lost_pending++;
-		}
+		lost_unmarked();
 		return;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
 	fill_hdr(&e->h, TT_EV_CONN, pid_tgid);
-	e->h.lost_before = c ? c->lost_pending : 0;
+	e->h.lost_before = lost_seq_now();
 	e->sock_ino = f->ino;
 	e->fd = fd;
 	e->sock_type = f->type;
@@ -372,10 +391,8 @@ static __always_inline void emit_conn(__u64 pid_tgid, int fd, struct sockfacts *
 		read_addr(&e->local, f->sk, f->family, false);
 		read_addr(&e->remote, f->sk, f->family, true);
 	}
-	if (c) {
+	if (c)
 		c->events++;
-		c->lost_pending = 0;
-	}
 	bpf_ringbuf_submit(e, wake_flags(sizeof(*e) + 8, true));
 }
 
@@ -991,21 +1008,18 @@ int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
 	c = get_counters();
 	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 	if (!e) {
-		if (c) {
+		if (c)
 			c->lost_events++;
-			c->lost_pending++;
-		}
+		lost_unmarked();
 		return 0;
 	}
 	fill_hdr(&e->h, TT_EV_CLOSE, pid_tgid);
-	e->h.lost_before = c ? c->lost_pending : 0;
+	e->h.lost_before = lost_seq_now();
 	e->sock_ino = f.ino;
 	e->fd = fd;
 	e->pad = 0;
-	if (c) {
+	if (c)
 		c->events++;
-		c->lost_pending = 0;
-	}
 	bpf_ringbuf_submit(e, wake_flags(sizeof(*e) + 8, true));
 	return 0;
 }
@@ -1032,23 +1046,20 @@ static __always_inline struct tt_ev_proc *proc_event(__u16 type, __u64 pid_tgid,
 	struct tt_ev_proc *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 
 	if (!e) {
-		if (c) {
+		if (c)
 			c->lost_events++;
-			c->lost_pending++;
-		}
+		lost_unmarked();
 		return NULL;
 	}
 	fill_hdr(&e->h, type, pid_tgid);
-	e->h.lost_before = c ? c->lost_pending : 0;
+	e->h.lost_before = lost_seq_now();
 	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
 	e->uid = BPF_CORE_READ(task, cred, uid.val);
 	e->start_ns = BPF_CORE_READ(task, group_leader, start_boottime);
 	BPF_CORE_READ_STR_INTO(&e->comm, task, comm);
 	e->filename[0] = 0;
-	if (c) {
+	if (c)
 		c->events++;
-		c->lost_pending = 0;
-	}
 	return e;
 }
 
@@ -1141,21 +1152,18 @@ int tp_exit(void *ctx)
 	c = get_counters();
 	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 	if (!e) {
-		if (c) {
+		if (c)
 			c->lost_events++;
-			c->lost_pending++;
-		}
+		lost_unmarked();
 		return 0;
 	}
 	fill_hdr(&e->h, TT_EV_EXIT, pid_tgid);
-	e->h.lost_before = c ? c->lost_pending : 0;
+	e->h.lost_before = lost_seq_now();
 	e->start_ns = BPF_CORE_READ(task, start_boottime);
 	e->exit_code = BPF_CORE_READ(task, exit_code);
 	e->pad = 0;
-	if (c) {
+	if (c)
 		c->events++;
-		c->lost_pending = 0;
-	}
 	bpf_ringbuf_submit(e, wake_flags(sizeof(*e) + 8, true));
 	return 0;
 }

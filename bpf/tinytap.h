@@ -38,7 +38,7 @@ enum tt_ev_type {
 struct tt_ev_hdr {
 	__u16 type;
 	__u16 flags;
-	__u32 lost_before; /* events this CPU lost since its previous event */
+	__u32 lost_before; /* lost_seq (tinytap.bpf.c) when this event was reserved, low 32 bits */
 	__u64 ts_ns;	   /* bpf_ktime_get_boot_ns() */
 	__u32 tgid;
 	__u32 tid;
@@ -118,8 +118,7 @@ struct tt_counters {
 	__u64 lost_bytes;      /* payload bytes of those events */
 	__u64 truncated_bytes; /* bytes not captured because of the snaplen or the emit cap */
 	__u64 copy_faults;
-	__u64 stash_miss;   /* syscall exits without a matching enter */
-	__u64 lost_pending; /* lost since this CPU's previous event (becomes lost_before) */
+	__u64 stash_miss; /* syscall exits without a matching enter */
 };
 
 #endif
