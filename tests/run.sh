@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Runs tinytap's test suites and prints one closing line "N passed, N failed".
+# Runs tinytap's test suites and prints one closing line "N passed, N failed, N skipped".
 #   tests/run.sh unit golden e2e fuzz     (any subset, in that order)
 # Env: O (build dir), SHOW, REC (binaries), FUZZ_SECONDS.
 # Unit suites are Criterion binaries; golden and e2e scripts print TAP-style "ok - ..." /
-# "not ok - ..." lines, which are counted here. A suite that cannot run is a failure, never a pass.
+# "not ok - ..." lines, which are counted here ("ok - ... # SKIP why" counts as skipped, not
+# passed). A suite that cannot run is a failure, never a pass.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 O=${O:-build}
 export O SHOW=${SHOW:-./tinytap-show} REC=${REC:-./tinytap-record}
 export SHOW=$(realpath "$SHOW") REC=$(realpath "$REC")
 export TT_ROOT=$PWD
-pass=0 fail=0
+pass=0 fail=0 skip=0
 failed=()
 
 # Under SAN=1 every sanitizer report, from any process a suite starts, lands in $sandir and fails
@@ -33,18 +34,20 @@ check_san() { # suite name
 }
 
 count_tap() { # name logfile rc
-	local p f
-	p=$(grep -c '^ok ' "$2" || true)
+	local p f k
+	# "ok - ... # SKIP why" is a skip (e.g. valgrind on an ASan build), counted apart, never a pass.
+	k=$(grep -c '^ok .*# SKIP' "$2" || true)
+	p=$(( $(grep -c '^ok ' "$2" || true) - k ))
 	f=$(grep -c '^not ok ' "$2" || true)
 	if [ "$3" != 0 ] && [ "$f" = 0 ]; then
 		f=1
 		echo "not ok - $1 exited with status $3 (see above)"
 	fi
-	if [ "$p" = 0 ] && [ "$f" = 0 ]; then
+	if [ "$p" = 0 ] && [ "$f" = 0 ] && [ "$k" = 0 ]; then
 		f=1
 		echo "not ok - $1 ran no check"
 	fi
-	pass=$((pass + p)) fail=$((fail + f))
+	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + k))
 	[ "$f" = 0 ] || failed+=("$1")
 }
 
@@ -103,5 +106,5 @@ done
 [ -z "$sandir" ] || rm -rf "$sandir"
 echo
 [ ${#failed[@]} -eq 0 ] || echo "FAILED: ${failed[*]}"
-echo "$pass passed, $fail failed"
+echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
