@@ -6,6 +6,7 @@
 #   bench/run.sh [overhead] [capacity] [analysis] [size]      (default: all)
 # Env: O (build dir), DUR (seconds per wrk run, default 10), ROUNDS (default 3),
 #      NTX (transactions for the analysis benchmark, default 1000000),
+#      WRK_SECS (length of the recorded wrk run the analysis benchmark also reads, default 20),
 #      REC, SHOW (binaries; default those `make O=$O` builds),
 #      REC_B (overhead only: a second recorder, e.g. an older build, measured in the same rounds),
 #      REC_ARGS (overhead only: extra recorder options, e.g. "-s 1" for the tracepoint floor).
@@ -179,6 +180,43 @@ bench_analysis() {
 	for args in "" "--status 5xx" "--json"; do
 		/usr/bin/time -f "%M" -o "$work/mem" "$SHOW" "$work/an.tinytap" $args >/dev/null 2>&1
 		log "peak RSS tinytap-show $args: $(cat "$work/mem") KiB"
+	done
+	bench_analysis_wrk
+}
+
+# The same on real traffic: wrk against nginx for WRK_SECS, recorded by tinytap-record (both
+# ends: two transactions per request) and by tcpdump at the same time (tshark's pcap).
+bench_analysis_wrk() {
+	local port=18085 secs=${WRK_SECS:-20} rp tp t0 t1 n
+	log ""
+	log "### 3b. Analysis speed on real traffic: wrk -t1 -c16 -d${secs}s against nginx, recorded by tinytap-record and tcpdump together"
+	start_nginx $port
+	"$REC" -q --port $port -o "$work/wrk.tinytap" &
+	rp=$!
+	tcpdump -i lo -s 0 -w "$work/wrk.pcap" -q "tcp port $port" 2>/dev/null &
+	tp=$!
+	for _ in $(seq 100); do [ -s "$work/wrk.tinytap" ] && break; sleep 0.1; done
+	sleep 1
+	n=$(wrk -t1 -c16 -d"${secs}s" "http://127.0.0.1:$port/" 2>/dev/null | awk '/requests in/ {print $1}')
+	kill -INT $rp $tp
+	wait $rp $tp
+	kill "$NGINX_PID"
+	wait "$NGINX_PID" 2>/dev/null
+	"$SHOW" "$work/wrk.tinytap" --status 5xx >/dev/null 2>"$work/wrk.err"
+	log "wrk: $n requests; $(sed 's/^tinytap-show: //' "$work/wrk.err"); .tinytap $(stat -c %s "$work/wrk.tinytap") bytes, pcap $(stat -c %s "$work/wrk.pcap") bytes"
+	hyperfine -w 1 -r 3 --export-markdown "$work/wrk.md" \
+		"zstd -dcq $work/wrk.tinytap > /dev/null" \
+		"$SHOW $work/wrk.tinytap > /dev/null 2>&1" \
+		"$SHOW $work/wrk.tinytap --status 5xx > /dev/null 2>&1" \
+		"$SHOW $work/wrk.tinytap --json > /dev/null 2>&1" >/dev/null 2>&1 || true
+	cat "$work/wrk.md" | tee -a "$OUT"
+	t0=$(date +%s.%N)
+	tshark -r "$work/wrk.pcap" -Y 'http.response.code >= 500' >/dev/null 2>&1
+	t1=$(date +%s.%N)
+	log "tshark -r wrk.pcap -Y 'http.response.code >= 500': $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') s (one run)"
+	for args in "" "--status 5xx" "--json"; do
+		/usr/bin/time -f "%M" -o "$work/mem" "$SHOW" "$work/wrk.tinytap" $args >/dev/null 2>&1
+		log "peak RSS tinytap-show $args (wrk): $(cat "$work/mem") KiB"
 	done
 }
 
