@@ -70,9 +70,13 @@ struct run {
 	char err[256];
 };
 
+/* The first Ctrl-C ends the read and shows what was read; a second one kills at once. */
 static void on_signal(int sig)
 {
-	(void)sig;
+	if (stop) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
 	stop = 1;
 }
 
