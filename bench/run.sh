@@ -161,33 +161,40 @@ bench_capacity() {
 	done
 }
 
+# time_viewers NAME: $work/NAME.tinytap through zstd -d (the floor) and tinytap-show's three
+# modes (hyperfine), $work/NAME.pcap through tshark (one run), tinytap-show's peak RSS.
+time_viewers() {
+	local f=$work/$1 t0 t1 args
+	hyperfine -w 1 -r 3 --export-markdown "$f.md" \
+		"zstd -dcq $f.tinytap > /dev/null" \
+		"$SHOW $f.tinytap > /dev/null 2>&1" \
+		"$SHOW $f.tinytap --status 5xx > /dev/null 2>&1" \
+		"$SHOW $f.tinytap --json > /dev/null 2>&1" >/dev/null 2>&1 || true
+	tee -a "$OUT" <"$f.md"
+	t0=$(date +%s.%N)
+	tshark -r "$f.pcap" -Y 'http.response.code >= 500' >/dev/null 2>&1
+	t1=$(date +%s.%N)
+	log "tshark -r $1.pcap -Y 'http.response.code >= 500': $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') s (one run)"
+	for args in "" "--status 5xx" "--json"; do
+		# shellcheck disable=SC2086
+		/usr/bin/time -f "%M" -o "$work/mem" "$SHOW" "$f.tinytap" $args >/dev/null 2>&1
+		log "peak RSS tinytap-show $args ($1): $(cat "$work/mem") KiB"
+	done
+}
+
 bench_analysis() {
 	log ""
 	log "## 3. Analysis speed: $NTX generated HTTP transactions (4 DATA records each)"
 	"$O/bench/gen_http" "$NTX" "$work/an.tinytap" "$work/an.pcap" || exit 1
 	log "inputs: .tinytap $(stat -c %s "$work/an.tinytap") bytes, pcap $(stat -c %s "$work/an.pcap") bytes"
-	hyperfine -w 1 -r 3 --export-markdown "$work/an.md" \
-		"zstd -dcq $work/an.tinytap > /dev/null" \
-		"$SHOW $work/an.tinytap > /dev/null 2>&1" \
-		"$SHOW $work/an.tinytap --status 5xx > /dev/null 2>&1" \
-		"$SHOW $work/an.tinytap --json > /dev/null 2>&1" >/dev/null 2>&1 || true
-	cat "$work/an.md" | tee -a "$OUT"
-	local t0 t1
-	t0=$(date +%s.%N)
-	tshark -r "$work/an.pcap" -Y 'http.response.code >= 500' >/dev/null 2>&1
-	t1=$(date +%s.%N)
-	log "tshark -r an.pcap -Y 'http.response.code >= 500': $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') s (one run)"
-	for args in "" "--status 5xx" "--json"; do
-		/usr/bin/time -f "%M" -o "$work/mem" "$SHOW" "$work/an.tinytap" $args >/dev/null 2>&1
-		log "peak RSS tinytap-show $args: $(cat "$work/mem") KiB"
-	done
+	time_viewers an
 	bench_analysis_wrk
 }
 
 # The same on real traffic: wrk against nginx for WRK_SECS, recorded by tinytap-record (both
 # ends: two transactions per request) and by tcpdump at the same time (tshark's pcap).
 bench_analysis_wrk() {
-	local port=18085 secs=${WRK_SECS:-20} rp tp t0 t1 n
+	local port=18085 secs=${WRK_SECS:-20} rp tp n
 	log ""
 	log "### 3b. Analysis speed on real traffic: wrk -t1 -c16 -d${secs}s against nginx, recorded by tinytap-record and tcpdump together"
 	start_nginx $port
@@ -204,20 +211,7 @@ bench_analysis_wrk() {
 	wait "$NGINX_PID" 2>/dev/null
 	"$SHOW" "$work/wrk.tinytap" --status 5xx >/dev/null 2>"$work/wrk.err"
 	log "wrk: $n requests; $(sed 's/^tinytap-show: //' "$work/wrk.err"); .tinytap $(stat -c %s "$work/wrk.tinytap") bytes, pcap $(stat -c %s "$work/wrk.pcap") bytes"
-	hyperfine -w 1 -r 3 --export-markdown "$work/wrk.md" \
-		"zstd -dcq $work/wrk.tinytap > /dev/null" \
-		"$SHOW $work/wrk.tinytap > /dev/null 2>&1" \
-		"$SHOW $work/wrk.tinytap --status 5xx > /dev/null 2>&1" \
-		"$SHOW $work/wrk.tinytap --json > /dev/null 2>&1" >/dev/null 2>&1 || true
-	cat "$work/wrk.md" | tee -a "$OUT"
-	t0=$(date +%s.%N)
-	tshark -r "$work/wrk.pcap" -Y 'http.response.code >= 500' >/dev/null 2>&1
-	t1=$(date +%s.%N)
-	log "tshark -r wrk.pcap -Y 'http.response.code >= 500': $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}') s (one run)"
-	for args in "" "--status 5xx" "--json"; do
-		/usr/bin/time -f "%M" -o "$work/mem" "$SHOW" "$work/wrk.tinytap" $args >/dev/null 2>&1
-		log "peak RSS tinytap-show $args (wrk): $(cat "$work/mem") KiB"
-	done
+	time_viewers wrk
 }
 
 bench_size() {
