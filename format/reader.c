@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,10 +26,52 @@
 #define READ_CHUNK 65536u
 #define SCAN_CHUNK 65536u
 #define SKIP_CHUNK (1u << 20)
+#define PF_MAX_SLOTS 8 /* cap on tt_reader_set_prefetch()'s blocks (+1 being read) */
 
 struct idx_entry {
 	uint64_t offset;
 	uint64_t last_ts;
+};
+
+/* What the block producer (read_block and its caller) has to remember between blocks: enough to
+ * put a prefetching reader back where its consumer is (tt_reader_seek_time()). */
+struct pstate {
+	uint64_t pos;
+	uint64_t next_ordinal;
+	int need_resync;
+	int done;
+	struct tt_reader_stats st; /* the producer's counters: blocks, bad_blocks, bytes_read,
+				      truncated */
+};
+
+/* One step of the block producer, handed from the prefetch thread to the consumer. */
+struct pf_slot {
+	int ret;	/* 1 a block in buf, 0 the end, < 0 an error (err) */
+	uint8_t *buf;	/* owned by the slot: the block's records */
+	size_t cap, len;
+	uint64_t seq, off;
+	struct pstate ps; /* the producer's state right after this step */
+	char err[768];
+};
+
+/* The prefetch thread and its bounded queue: a ring of n slots, count of them filled from head
+ * on; the consumer holds the head slot (its records are borrowed until the next call) while the
+ * thread fills the next ones. Only the thread touches the producer's fields of the reader while
+ * it runs; only the consumer touches the record walk. */
+struct prefetch {
+	unsigned n;		/* slots; 0: no prefetching */
+	int running;		/* a thread was started and not joined */
+	int eof;		/* the thread's last step was delivered: nothing more comes */
+	int held;		/* the consumer holds s[head] */
+	int stop;		/* under mu: the thread must end */
+	unsigned head, count;	/* under mu */
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t can_put, can_take;
+	struct pstate taken;	/* producer state after the last step the consumer took */
+	struct tt_reader_stats cst; /* stats as of the consumer's position */
+	char cerr[768];		/* the last message the consumer was given */
+	struct pf_slot s[PF_MAX_SLOTS];
 };
 
 struct tt_reader {
@@ -43,8 +87,12 @@ struct tt_reader {
 	int seekable;
 	struct tt_file_info info;
 	ZSTD_DCtx *dctx;
-	uint8_t *blk;		/* current block's records, validated */
-	size_t blk_cap, blk_len, blk_pos;
+	uint8_t *blk;		/* producer: the block being read */
+	size_t blk_cap;
+	size_t lb_len;		/* producer: the block read last (length, sequence, offset) */
+	uint64_t lb_seq, lb_off;
+	const uint8_t *cblk;	/* consumer: the current block's records, validated */
+	size_t blk_len, blk_pos;
 	uint64_t blk_seq, blk_off;
 	int in_block;
 	uint64_t next_ordinal;	/* block number used in messages before a header is trusted */
@@ -55,8 +103,11 @@ struct tt_reader {
 	struct idx_entry *idx;
 	size_t idx_len;
 	uint64_t idx_end;	/* offset of the index frame */
-	char errmsg[768];
+	char errmsg[768];	/* the producer's (and seek's) messages */
+	const char *errp;	/* the message tt_reader_errmsg() shows: errmsg or pf.s[].err */
 	struct tt_reader_stats st;
+	struct tt_reader_stats *cs; /* the consumer's counters: &st, or &pf.cst when prefetching */
+	struct prefetch pf;
 };
 
 static __thread char open_err[768];
@@ -68,7 +119,7 @@ const char *tt_reader_open_error(void)
 
 const char *tt_reader_errmsg(const struct tt_reader *r)
 {
-	return r ? r->errmsg : "";
+	return r ? r->errp : "";
 }
 
 __attribute__((format(printf, 4, 5))) static int bad(struct tt_reader *r, uint64_t off,
@@ -274,6 +325,8 @@ static struct tt_reader *reader_new(const char *name)
 		return NULL;
 	snprintf(r->name, sizeof(r->name), "%s", name ? name : "<input>");
 	r->fd = -1;
+	r->errp = r->errmsg;
+	r->cs = &r->st;
 	r->dctx = ZSTD_createDCtx();
 	if (!r->dctx) {
 		free(r);
@@ -428,7 +481,7 @@ static int check_records(struct tt_reader *r, uint64_t off, const struct blk_hdr
 				   "record %" PRIu32 " at block byte %zu: expected type != 0 and body "
 				   "<= %zu bytes, found type %" PRIu32 " body %" PRIu32,
 				   count, pos, left - TT_WIRE_REC_HDR, type, len);
-		if (type == TT_REC_DATA) {
+		if (type == TT_REC_DATA || type == TT_REC_TLS_DATA) {
 			uint32_t cap;
 			if (len < TT_WIRE_DATA_MIN_FIXED)
 				return bad(r, off, h->seq,
@@ -440,6 +493,19 @@ static int check_records(struct tt_reader *r, uint64_t off, const struct blk_hdr
 					   "data record %" PRIu32 " at block byte %zu: expected cap_len <= "
 					   "%" PRIu32 ", found %" PRIu32, count, pos,
 					   len - TT_WIRE_DATA_MIN_FIXED, cap);
+		}
+		if (type == TT_REC_CGROUP) {
+			uint32_t al;
+			if (len < TT_WIRE_CGROUP_MIN_FIXED)
+				return bad(r, off, h->seq,
+					   "cgroup record %" PRIu32 " at block byte %zu: expected body >= "
+					   "%u, found %" PRIu32, count, pos, TT_WIRE_CGROUP_MIN_FIXED, len);
+			al = tt_get32(r->blk + pos + 8 + TT_WIRE_CGROUP_ATTRS_OFF);
+			if (al > len - TT_WIRE_CGROUP_MIN_FIXED)
+				return bad(r, off, h->seq,
+					   "cgroup record %" PRIu32 " at block byte %zu: expected attrs_len "
+					   "<= %" PRIu32 ", found %" PRIu32, count, pos,
+					   len - TT_WIRE_CGROUP_MIN_FIXED, al);
 		}
 		pos += TT_WIRE_REC_HDR + (size_t)tt_wire_pad8(len);
 		count++;
@@ -550,11 +616,9 @@ static int read_block(struct tt_reader *r)
 	if (ret < 0)
 		return ret;
 	in_consume(r, total);
-	r->blk_len = h.raw_len;
-	r->blk_pos = 0;
-	r->blk_seq = h.seq;
-	r->blk_off = off;
-	r->in_block = 1;
+	r->lb_len = h.raw_len;
+	r->lb_seq = h.seq;
+	r->lb_off = off;
 	r->next_ordinal = h.seq + 1;
 	r->st.blocks++;
 	return 1;
@@ -599,16 +663,244 @@ static void decode(struct tt_reader *r, uint32_t type, const uint8_t *body, uint
 	rec->body_len = len;
 	rec->block = r->blk_seq;
 	rec->offset = r->blk_off;
-	if (type == TT_REC_DATA) {
+	if (type == TT_REC_DATA || type == TT_REC_TLS_DATA) {
 		/* the payload is the last cap_len bytes of the body (checked in check_records) */
 		uint32_t cap = tt_get32(body + TT_WIRE_DATA_CAPLEN_OFF);
 		n = len - cap;
 		memcpy(&rec->u, body, n < fixed ? n : fixed);
 		rec->payload = cap ? body + n : NULL;
+		/* the layer is the record type's word, whatever the flags say */
+		if (type == TT_REC_TLS_DATA)
+			rec->u.data.flags |= TT_DATA_TLS;
+		else
+			rec->u.data.flags &= ~TT_DATA_TLS;
+		rec->type = TT_REC_DATA;
+		return;
+	}
+	if (type == TT_REC_CGROUP) {
+		/* the same rule: the attributes are the last attrs_len bytes (checked likewise) */
+		uint32_t al = tt_get32(body + TT_WIRE_CGROUP_ATTRS_OFF);
+		n = len - al;
+		memcpy(&rec->u, body, n < fixed ? n : fixed);
+		rec->payload = al ? body + n : NULL;
 		return;
 	}
 	/* shorter (older) body: the rest stays zero; longer (newer): tail ignored */
 	memcpy(&rec->u, body, len < fixed ? len : fixed);
+}
+
+/* The block producer: the next block into r->blk (1; r->lb_* say which), the clean end (0), or an
+ * error (< 0, message in r->errmsg); after a corrupt block the next call resynchronises. The
+ * same steps run in the caller's thread or on the prefetch thread. */
+static int next_block(struct tt_reader *r)
+{
+	int ret;
+
+	if (r->done)
+		return 0;
+	if (r->need_resync) {
+		r->need_resync = 0;
+		ret = resync(r);
+		if (ret < 0) {
+			r->done = 1;
+			return bad(r, r->pos, r->next_ordinal, "read error: %s", strerror(-ret)), ret;
+		}
+		if (ret == 0) {
+			r->done = 1;
+			return 0;
+		}
+	}
+	ret = read_block(r);
+	if (ret == 0) {
+		r->done = 1;
+		return 0;
+	}
+	if (ret < 0) {
+		if (r->st.truncated || ret != -EBADMSG) {
+			r->done = 1;
+		} else {
+			r->need_resync = 1;
+			r->st.bad_blocks++;
+			r->next_ordinal++;
+		}
+		return ret;
+	}
+	return 1;
+}
+
+static void pstate_save(const struct tt_reader *r, struct pstate *ps)
+{
+	ps->pos = r->pos;
+	ps->next_ordinal = r->next_ordinal;
+	ps->need_resync = r->need_resync;
+	ps->done = r->done;
+	ps->st = r->st;
+}
+
+/* --- prefetching ----------------------------------------------------------------------------- */
+
+static void *pf_main(void *arg)
+{
+	struct tt_reader *r = arg;
+	struct prefetch *pf = &r->pf;
+
+	for (;;) {
+		pthread_mutex_lock(&pf->mu);
+		while (pf->count == pf->n && !pf->stop)
+			pthread_cond_wait(&pf->can_put, &pf->mu);
+		if (pf->stop) {
+			pthread_mutex_unlock(&pf->mu);
+			return NULL;
+		}
+		/* slots outside [head, head + count) are this thread's until it counts one in */
+		struct pf_slot *sl = &pf->s[(pf->head + pf->count) % pf->n];
+		pthread_mutex_unlock(&pf->mu);
+
+		r->blk = sl->buf;
+		r->blk_cap = sl->cap;
+		sl->ret = next_block(r);
+		sl->buf = r->blk;
+		sl->cap = r->blk_cap;
+		r->blk = NULL;
+		r->blk_cap = 0;
+		sl->len = r->lb_len;
+		sl->seq = r->lb_seq;
+		sl->off = r->lb_off;
+		if (sl->ret < 0)
+			memcpy(sl->err, r->errmsg, sizeof(sl->err));
+		pstate_save(r, &sl->ps);
+
+		pthread_mutex_lock(&pf->mu);
+		pf->count++;
+		pthread_cond_signal(&pf->can_take);
+		pthread_mutex_unlock(&pf->mu);
+		if (sl->ps.done)
+			return NULL; /* nothing follows: the end, or an error that ends the input */
+	}
+}
+
+/* Starts the thread (0), or says it could not (< 0: the caller reads in its own thread). */
+static int pf_start(struct tt_reader *r)
+{
+	struct prefetch *pf = &r->pf;
+	sigset_t all, old;
+
+	pstate_save(r, &pf->taken);
+	pf->cst = r->st;
+	memcpy(pf->cerr, r->errmsg, sizeof(pf->cerr)); /* the thread writes r->errmsg from now on */
+	pf->head = pf->count = 0;
+	pf->held = pf->stop = pf->eof = 0;
+	/* signals go to the program's own threads, never to this one */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	int err = pthread_create(&pf->th, NULL, pf_main, r);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err)
+		return -err;
+	pf->running = 1;
+	r->cs = &pf->cst;
+	r->errp = pf->cerr;
+	return 0;
+}
+
+/* Ends the thread and puts the producer back right after the last step the consumer took, so
+ * reading on in this thread (or seeking) continues from there. */
+static int pf_stop(struct tt_reader *r, int reposition)
+{
+	struct prefetch *pf = &r->pf;
+
+	if (!pf->running)
+		return 0;
+	pthread_mutex_lock(&pf->mu);
+	pf->stop = 1;
+	pthread_cond_broadcast(&pf->can_put);
+	pthread_mutex_unlock(&pf->mu);
+	pthread_join(pf->th, NULL);
+	pf->running = 0;
+	r->pos = pf->taken.pos;
+	r->next_ordinal = pf->taken.next_ordinal;
+	r->need_resync = pf->taken.need_resync;
+	r->done = pf->taken.done;
+	r->st = pf->taken.st;
+	r->st.records = pf->cst.records;
+	r->st.skipped = pf->cst.skipped;
+	r->st.has_end = pf->cst.has_end;
+	r->cs = &r->st;
+	memcpy(r->errmsg, pf->cerr, sizeof(r->errmsg));
+	r->errp = r->errmsg;
+	r->in_block = 0;
+	pf->held = 0;
+	pf->head = pf->count = 0;
+	if (r->fd < 0 || !reposition)
+		return 0;
+	r->istart = r->iend = 0;
+	r->ieof = 0;
+	return lseek(r->fd, (off_t)r->pos, SEEK_SET) < 0 ? -errno : 0;
+}
+
+/* The consumer's next step from the thread: as next_block(), with the block in r->cblk. */
+static int pf_take(struct tt_reader *r)
+{
+	struct prefetch *pf = &r->pf;
+
+	if (pf->eof)
+		return 0;
+	pthread_mutex_lock(&pf->mu);
+	if (pf->held) {
+		pf->head = (pf->head + 1) % pf->n;
+		pf->count--;
+		pf->held = 0;
+		pthread_cond_signal(&pf->can_put);
+	}
+	while (pf->count == 0)
+		pthread_cond_wait(&pf->can_take, &pf->mu);
+	struct pf_slot *sl = &pf->s[pf->head];
+	pf->held = 1;
+	pthread_mutex_unlock(&pf->mu);
+
+	pf->taken = sl->ps;
+	pf->cst.blocks = sl->ps.st.blocks;
+	pf->cst.bad_blocks = sl->ps.st.bad_blocks;
+	pf->cst.bytes_read = sl->ps.st.bytes_read;
+	pf->cst.truncated = sl->ps.st.truncated;
+	if (sl->ps.done)
+		pf->eof = 1;
+	if (sl->ret < 0)
+		memcpy(pf->cerr, sl->err, sizeof(pf->cerr));
+	if (sl->ret != 1)
+		return sl->ret;
+	r->cblk = sl->buf;
+	r->blk_len = sl->len;
+	r->blk_seq = sl->seq;
+	r->blk_off = sl->off;
+	return 1;
+}
+
+int tt_reader_set_prefetch(struct tt_reader *r, unsigned blocks)
+{
+	if (!r)
+		return -EINVAL;
+	if (r->pf.running || r->pf.n)
+		return -EBUSY;
+	if (blocks == 0)
+		return 0;
+	if (!r->seekable)
+		return -ESPIPE; /* a pipe cannot be put back where the consumer is */
+	if (blocks > PF_MAX_SLOTS - 1)
+		blocks = PF_MAX_SLOTS - 1;
+	if (pthread_mutex_init(&r->pf.mu, NULL))
+		return -ENOMEM;
+	if (pthread_cond_init(&r->pf.can_put, NULL)) {
+		pthread_mutex_destroy(&r->pf.mu);
+		return -ENOMEM;
+	}
+	if (pthread_cond_init(&r->pf.can_take, NULL)) {
+		pthread_cond_destroy(&r->pf.can_put);
+		pthread_mutex_destroy(&r->pf.mu);
+		return -ENOMEM;
+	}
+	r->pf.n = blocks + 1; /* + the one the consumer holds */
+	return 0;
 }
 
 int tt_reader_next(struct tt_reader *r, struct tt_record *rec)
@@ -624,51 +916,38 @@ int tt_reader_next(struct tt_reader *r, struct tt_record *rec)
 			return ret;
 		}
 		while (r->in_block && r->blk_pos < r->blk_len) {
-			const uint8_t *f = r->blk + r->blk_pos;
+			const uint8_t *f = r->cblk + r->blk_pos;
 			uint32_t type = tt_get32(f), len = tt_get32(f + 4);
 
 			r->blk_pos += TT_WIRE_REC_HDR + (size_t)tt_wire_pad8(len);
 			if (!tt_record_fixed_size(type)) {
-				r->st.skipped++;
+				r->cs->skipped++;
 				continue;
 			}
 			decode(r, type, f + TT_WIRE_REC_HDR, len, rec);
-			r->st.records++;
+			r->cs->records++;
 			if (type == TT_REC_END)
-				r->st.has_end = 1;
+				r->cs->has_end = 1;
 			return 1;
 		}
 		r->in_block = 0;
-		if (r->done)
-			return 0;
-		if (r->need_resync) {
-			r->need_resync = 0;
-			ret = resync(r);
-			if (ret < 0) {
-				r->done = 1;
-				return bad(r, r->pos, r->next_ordinal, "read error: %s",
-					   strerror(-ret)), ret;
-			}
-			if (ret == 0) {
-				r->done = 1;
-				return 0;
+		if (r->pf.n && !r->pf.running && !r->done && pf_start(r) < 0)
+			r->pf.n = 0; /* no thread: read in this one */
+		if (r->pf.running) {
+			ret = pf_take(r);
+		} else {
+			ret = next_block(r);
+			if (ret == 1) {
+				r->cblk = r->blk;
+				r->blk_len = r->lb_len;
+				r->blk_seq = r->lb_seq;
+				r->blk_off = r->lb_off;
 			}
 		}
-		ret = read_block(r);
-		if (ret == 0) {
-			r->done = 1;
-			return 0;
-		}
-		if (ret < 0) {
-			if (r->st.truncated || ret != -EBADMSG) {
-				r->done = 1;
-			} else {
-				r->need_resync = 1;
-				r->st.bad_blocks++;
-				r->next_ordinal++;
-			}
+		if (ret <= 0)
 			return ret;
-		}
+		r->blk_pos = 0;
+		r->in_block = 1;
 	}
 }
 
@@ -760,6 +1039,10 @@ int tt_reader_seek_time(struct tt_reader *r, uint64_t ts_ns)
 {
 	if (!r)
 		return -EINVAL;
+	int err = pf_stop(r, 1);
+	r->errp = r->errmsg;
+	if (err)
+		return err;
 	r->in_block = 0;
 	if (r->seekable && !r->index_tried)
 		load_index(r);
@@ -771,7 +1054,7 @@ int tt_reader_seek_time(struct tt_reader *r, uint64_t ts_ns)
 				break;
 			}
 		}
-		int err = in_seek(r, off);
+		err = in_seek(r, off);
 		if (err)
 			return err;
 		r->done = 0;
@@ -828,13 +1111,21 @@ void tt_reader_get_stats(const struct tt_reader *r, struct tt_reader_stats *st)
 		memset(st, 0, sizeof(*st));
 		return;
 	}
-	*st = r->st;
+	*st = *r->cs;
 }
 
 void tt_reader_free(struct tt_reader *r)
 {
 	if (!r)
 		return;
+	if (r->pf.n) {
+		pf_stop(r, 0);
+		for (unsigned i = 0; i < r->pf.n; i++)
+			free(r->pf.s[i].buf);
+		pthread_cond_destroy(&r->pf.can_take);
+		pthread_cond_destroy(&r->pf.can_put);
+		pthread_mutex_destroy(&r->pf.mu);
+	}
 	ZSTD_freeDCtx(r->dctx);
 	free(r->ibuf);
 	free(r->blk);

@@ -35,6 +35,16 @@ const char *tt_reader_open_error(void);
 
 const struct tt_file_info *tt_reader_info(const struct tt_reader *r);
 
+/* Decompresses and checks up to `blocks` blocks (at most 7) ahead of the records being returned,
+ * on a thread of the reader's own (started by the first tt_reader_next(), its signals blocked),
+ * while the caller works on the records: the records, errors, messages and stats the reader
+ * returns are exactly those of the reader without it, in the same order. Memory: blocks + 1
+ * decompressed blocks instead of one. Only on regular files and memory (-ESPIPE on a pipe, whose
+ * bytes read ahead could not be put back for tt_reader_seek_time()); call it before reading
+ * (-EBUSY once set). 0 blocks: off (the default). If the thread cannot start, the reader reads
+ * in the caller's thread. 0 or -errno. */
+int tt_reader_set_prefetch(struct tt_reader *r, unsigned blocks);
+
 /* 1 = a record in *rec, 0 = clean end, < 0 = error (see tt_reader_errmsg). Unknown record types
  * are skipped silently (counted in tt_reader_skipped()). After -EBADMSG the caller may call again
  * to continue with the next intact block. */

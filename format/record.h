@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #define TT_FORMAT_MAJOR 1
-#define TT_FORMAT_MINOR 0
+#define TT_FORMAT_MINOR 2
 
 /* Record types. Values are stable forever; new types get new numbers. */
 enum tt_rec_type {
@@ -30,8 +30,14 @@ enum tt_rec_type {
 	TT_REC_CLOCK_SYNC = 7,	 /* boot clock <-> wall clock pair */
 	TT_REC_STATS = 8,	 /* cumulative recorder counters, written periodically */
 	TT_REC_END = 9,		 /* last record of a cleanly finished recording, with totals */
+	TT_REC_CGROUP = 10,	 /* what a cgroup is: path, container or systemd unit (once per id) */
+	/* TLS plaintext (since 1.2): a DATA body whose bytes an OpenSSL read/write returned, not
+	 * wire bytes. On disk only: the reader hands it out as TT_REC_DATA with TT_DATA_TLS set,
+	 * and the writer stores a TT_REC_DATA with TT_DATA_TLS as this type, so a 1.0/1.1 reader
+	 * skips it instead of mistaking plaintext for bytes of the socket. */
+	TT_REC_TLS_DATA = 11,
 };
-#define TT_REC_TYPE_MAX 9
+#define TT_REC_TYPE_MAX 11
 
 /* Directions, from the point of view of the process making the call. */
 enum tt_dir {
@@ -54,8 +60,13 @@ enum tt_syscall {
 	TT_SYS_RECVMMSG = 10,
 	TT_SYS_SENDFILE = 11,
 	TT_SYS_SPLICE = 12,
+	/* TLS plaintext (TT_DATA_TLS): the OpenSSL function that returned the bytes */
+	TT_SYS_SSL_READ = 13,
+	TT_SYS_SSL_WRITE = 14,
+	TT_SYS_SSL_READ_EX = 15,
+	TT_SYS_SSL_WRITE_EX = 16,
 };
-#define TT_SYS_MAX 12
+#define TT_SYS_MAX 16
 
 /* DATA flags. */
 #define TT_DATA_TRUNCATED (1u << 0)  /* capture stopped at the snaplen: cap_len < bytes of the call */
@@ -64,6 +75,9 @@ enum tt_syscall {
 #define TT_DATA_DROPPED (1u << 3)    /* payload lost (ring full); only the header survived */
 #define TT_DATA_PEEK (1u << 4)	     /* MSG_PEEK: the bytes will be read again */
 #define TT_DATA_UNIX (1u << 5)	     /* AF_UNIX socket (also in CONN; here for convenience) */
+/* TLS plaintext layer: set in every TLS_DATA record (type 11) and never in a DATA one; the
+ * reader sets and clears it from the record type, so it alone tells the layers apart. */
+#define TT_DATA_TLS (1u << 6)
 
 /* Address families as stored in the file (Linux values). */
 #define TT_AF_UNSPEC 0
@@ -109,6 +123,7 @@ enum tt_conn_origin {
 	TT_ORIGIN_CONNECT = 1,	  /* seen at connect() */
 	TT_ORIGIN_ACCEPT = 2,	  /* seen at accept()/accept4() */
 	TT_ORIGIN_FIRST_DATA = 3, /* socket existed before; seen at its first read/write */
+	TT_ORIGIN_SNAPSHOT = 4,	  /* repeated at the start of a rotated file: still open then */
 };
 
 struct tt_rec_conn {
@@ -145,6 +160,7 @@ enum tt_proc_origin {
 	TT_PROC_EXEC = 1, /* seen at exec */
 	TT_PROC_SCAN = 2, /* already running when recording started (/proc scan) */
 	TT_PROC_FORK = 3, /* a new process forked from a known one (comm/exe inherited) */
+	TT_PROC_SNAPSHOT = 4, /* repeated at the start of a rotated file: still running then */
 };
 
 struct tt_rec_process {
@@ -198,10 +214,76 @@ struct tt_rec_stats {
 	uint64_t truncated_bytes; /* bytes not captured because of the snaplen */
 	uint64_t records;	  /* all records written so far (this one excluded) */
 	uint64_t blocks;	  /* blocks written so far (the current one excluded) */
-	uint32_t exit_reason;	  /* END only: 0 signal/normal, 1 duration (-G), 2 command exited, 3 error */
+	uint32_t exit_reason;	  /* END only: 0 signal/normal, 1 duration (--duration), 2 command
+				     exited, 3 error, 4 rotated (the set goes on in the next file) */
 	uint32_t reserved;
 };
 _Static_assert(sizeof(struct tt_rec_stats) == 80, "tt_rec_stats layout");
+
+/* ---- CGROUP (10): what a cgroup seen in PROCESS records is, as the recorder found out -------
+ * A small fixed part, then attrs_len bytes of attributes (the last attrs_len bytes of the body,
+ * like DATA's payload): u16 tag | u16 len | len bytes of UTF-8, no NUL, in any order; readers skip
+ * tags they do not know (tt_cgroup_attr_next()). */
+enum tt_cgroup_kind {
+	TT_CG_KIND_OTHER = 0,	   /* a cgroup that is neither a container nor a systemd unit */
+	TT_CG_KIND_UNIT = 1,	   /* a systemd unit (.service, .scope) */
+	TT_CG_KIND_DOCKER = 2,	   /* a Docker container */
+	TT_CG_KIND_CONTAINERD = 3, /* a containerd container (Kubernetes CRI, nerdctl) */
+	TT_CG_KIND_PODMAN = 4,	   /* a Podman container */
+	TT_CG_KIND_CRIO = 5,	   /* a CRI-O container (Kubernetes) */
+	TT_CG_KIND_KUBERNETES = 6, /* a Kubernetes container whose runtime's files were not found */
+};
+#define TT_CG_KIND_MAX 6
+
+enum tt_cgroup_status {
+	TT_CG_ST_OK = 0,	     /* the runtime's metadata was read (or none is needed: units) */
+	TT_CG_ST_NO_METADATA = 1,    /* a container, but its metadata was not found (gone, unknown
+					root): the id alone */
+	TT_CG_ST_BAD_METADATA = 2,   /* its metadata could not be read or parsed (too large, invalid) */
+	TT_CG_ST_NO_PATH = 3,	     /* the cgroup was gone before its path could be found */
+};
+
+enum tt_cgroup_attr {
+	TT_CGA_PATH = 1,	    /* path below the cgroup v2 mount, starting with '/' */
+	TT_CGA_CONTAINER_ID = 2,    /* the runtime's container id (64 hex digits) */
+	TT_CGA_CONTAINER = 3,	    /* container name (Docker: without the leading '/') */
+	TT_CGA_IMAGE = 4,	    /* image as the user named it (busybox:1.36) */
+	TT_CGA_COMPOSE_PROJECT = 5, /* com.docker.compose.project label */
+	TT_CGA_COMPOSE_SERVICE = 6, /* com.docker.compose.service label */
+	TT_CGA_POD = 7,		    /* Kubernetes pod name */
+	TT_CGA_NAMESPACE = 8,	    /* Kubernetes namespace */
+	TT_CGA_UNIT = 9,	    /* systemd unit (nginx.service, session-3.scope); in a container:
+				       a unit inside it */
+	TT_CGA_POD_UID = 10,	    /* Kubernetes pod uid, from the path */
+};
+#define TT_CGA_MAX 10
+#define TT_CGA_VALUE_MAX 1024 /* longest value a writer stores (a path is cut there) */
+
+struct tt_rec_cgroup {
+	uint64_t ts_ns;	    /* boot ns when the recorder wrote it */
+	uint64_t cgroup_id; /* cgroup v2 id, as in PROCESS records */
+	uint8_t kind;	    /* enum tt_cgroup_kind */
+	uint8_t status;	    /* enum tt_cgroup_status */
+	uint16_t reserved;
+	uint32_t attrs_len; /* attribute bytes: the last attrs_len bytes of the body */
+};
+_Static_assert(sizeof(struct tt_rec_cgroup) == 24, "tt_rec_cgroup layout");
+
+/* One attribute of a CGROUP record's attribute bytes. */
+struct tt_cgroup_attr_val {
+	uint16_t tag;	   /* enum tt_cgroup_attr, or a newer one */
+	uint16_t len;
+	const char *value; /* len bytes, not NUL-terminated; borrowed from the attribute bytes */
+};
+/* Walks attrs (n bytes) from *pos: 1 and the next attribute in *a, 0 at the end (an attribute
+ * cut short ends the walk too). Never reads outside attrs. */
+int tt_cgroup_attr_next(const uint8_t *attrs, uint32_t n, uint32_t *pos,
+			struct tt_cgroup_attr_val *a);
+/* Appends one attribute to buf (size cap, *len used); the value is cut to TT_CGA_VALUE_MAX
+ * bytes. 0, or -ENOSPC (nothing appended). An empty value is not written (0). */
+int tt_cgroup_attr_put(uint8_t *buf, uint32_t cap, uint32_t *len, uint16_t tag, const char *value);
+const char *tt_cgroup_kind_name(uint32_t kind); /* "docker", "unit"... or "other" */
+const char *tt_cgroup_attr_name(uint32_t tag);	/* "container_id"... or NULL when unknown */
 
 /* A decoded record as the reader hands it out (or the writer takes it). */
 struct tt_record {
@@ -218,10 +300,17 @@ struct tt_record {
 		struct tt_rec_loss loss;
 		struct tt_rec_clock_sync clock_sync;
 		struct tt_rec_stats stats; /* STATS and END */
+		struct tt_rec_cgroup cgroup;
 	} u;
-	const uint8_t *payload; /* DATA: cap_len bytes; borrowed until the next tt_reader_next() */
+	/* DATA: cap_len bytes; CGROUP: attrs_len attribute bytes; borrowed until the next
+	 * tt_reader_next() */
+	const uint8_t *payload;
 };
 
+/* The boot-clock time a record carries (*has 0: its type has none). */
+uint64_t tt_record_ts(const struct tt_record *r, int *has);
+/* Moves every boot-clock time of a record by d ns (merging recordings of several boots). */
+void tt_record_shift_ts(struct tt_record *r, int64_t d);
 /* Fixed size of a known record type's body, 0 for an unknown type. */
 uint32_t tt_record_fixed_size(uint32_t type);
 /* Short stable name ("data", "conn", ...), or "unknown". */

@@ -59,6 +59,11 @@
 /* DATA: offset of cap_len in the body; the body must reach past it. */
 #define TT_WIRE_DATA_CAPLEN_OFF 56u
 #define TT_WIRE_DATA_MIN_FIXED 60u
+/* DATA and TLS_DATA: offset of the u16 flags in the body. */
+#define TT_WIRE_DATA_FLAGS_OFF 38u
+/* CGROUP: offset of attrs_len in the body; the body must reach past it. */
+#define TT_WIRE_CGROUP_ATTRS_OFF 20u
+#define TT_WIRE_CGROUP_MIN_FIXED 24u
 
 static inline uint64_t tt_wire_pad8(uint64_t n)
 {

@@ -298,10 +298,20 @@ int tt_writer_add(struct tt_writer *w, uint32_t type, const void *body, uint32_t
 	frame = TT_WIRE_REC_HDR + tt_wire_pad8(total);
 	if (frame > TT_WIRE_MAX_BLOCK_RAW)
 		return -EMSGSIZE; /* not sticky: the caller may drop this record and go on */
-	if (type == TT_REC_DATA) {
+	if (type == TT_REC_DATA || type == TT_REC_TLS_DATA) {
 		/* The payload is the last cap_len bytes of the body (FORMAT.md), so they must agree. */
 		if (body_len < TT_WIRE_DATA_MIN_FIXED ||
 		    tt_get32((const uint8_t *)body + TT_WIRE_DATA_CAPLEN_OFF) != payload_len)
+			return -EINVAL;
+		/* TLS plaintext goes out as its own type: older readers skip it (FORMAT.md 6.10) */
+		if (body_len >= TT_WIRE_DATA_FLAGS_OFF + 2 &&
+		    (tt_get16((const uint8_t *)body + TT_WIRE_DATA_FLAGS_OFF) & TT_DATA_TLS))
+			type = TT_REC_TLS_DATA;
+	}
+	if (type == TT_REC_CGROUP) {
+		/* The same rule for the attribute bytes of a CGROUP record. */
+		if (body_len < TT_WIRE_CGROUP_MIN_FIXED ||
+		    tt_get32((const uint8_t *)body + TT_WIRE_CGROUP_ATTRS_OFF) != payload_len)
 			return -EINVAL;
 	}
 	/* A record that does not fit in the current block's budget starts a new block; one larger

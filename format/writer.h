@@ -42,7 +42,8 @@ struct tt_writer *tt_writer_open(int fd, const struct tt_file_info *info,
 /* Appends one record. body is the fixed struct (body_len bytes, normally
  * tt_record_fixed_size(type)), payload/payload_len the variable tail (DATA bytes), may be NULL/0.
  * Any type but 0 is accepted (unknown types are for tests and newer code). For DATA, body_len must
- * be >= 60 and the body's cap_len must equal payload_len. Every body should start with its u64
+ * be >= 60 and the body's cap_len must equal payload_len; for CGROUP, body_len >= 24 and
+ * attrs_len must equal payload_len (the attribute bytes). Every body should start with its u64
  * boot-clock timestamp: the block header's first/last timestamps are taken from it. */
 int tt_writer_add(struct tt_writer *w, uint32_t type, const void *body, uint32_t body_len,
 		  const void *payload, uint32_t payload_len);
