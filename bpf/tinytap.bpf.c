@@ -2,10 +2,17 @@
 /*
  * bpf/tinytap.bpf.c - copy the payload of socket reads and writes to a ring buffer.
  *
- * Syscall tracepoints only: enter stashes the arguments (and the socket facts, so file I/O costs
+ * Syscall entry and exit: enter stashes the arguments (and the socket facts, so file I/O costs
  * one fdtable check), exit copies min(ret, snaplen) bytes in TT_CHUNK pieces through a per-CPU
  * scratch buffer with bpf_ringbuf_output() of the exact size. Nothing is formatted here; every
  * event the ring cannot take is counted per CPU.
+ *
+ * Two ways in, chosen at load time by user space (capture/attach.c), the same work behind them:
+ * one raw_tp/sys_enter + raw_tp/sys_exit pair dispatching on the syscall number (no perf trace
+ * buffer: the fast path), or one tracepoint/syscalls/sys_{enter,exit}_NAME program per syscall
+ * (the fallback). Likewise fork: tp_btf, or raw_tp where BTF-typed programs cannot load; and the
+ * clock: the boot-time helper, or CLOCK_MONOTONIC plus the offset user space keeps in
+ * mono_to_boot_ns.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -15,47 +22,41 @@
 
 #include "bpf/tinytap.h"
 
-#define AF_UNIX	     1
-#define AF_INET	     2
-#define AF_INET6     10
-#define SOCK_STREAM  1
-#define SOCK_DGRAM   2
-#define IPPROTO_TCP  6
-#define IPPROTO_UDP  17
 #define S_IFMT	     00170000
 #define S_IFSOCK     0140000
 #define MSG_PEEK     2
 #define MSG_ERRQUEUE 0x2000
 #define EINPROGRESS  115
 
-/* format/record.h values */
-enum {
-	SYS_READ = 1,
-	SYS_WRITE,
-	SYS_READV,
-	SYS_WRITEV,
-	SYS_SENDTO,
-	SYS_RECVFROM,
-	SYS_SENDMSG,
-	SYS_RECVMSG,
-	SYS_SENDMMSG,
-	SYS_RECVMMSG,
-	SYS_SENDFILE,
-	SYS_SPLICE,
-	SYS_CONNECT = 100
-};
-enum { DIR_EGRESS = 0, DIR_INGRESS = 1 };
-enum { ROLE_UNKNOWN = 0, ROLE_CLIENT = 1, ROLE_SERVER = 2 };
-enum { ORIGIN_CONNECT = 1, ORIGIN_ACCEPT = 2, ORIGIN_FIRST_DATA = 3 };
+/* The stash's sys for a pending connect(): not a DATA syscall, above enum tt_ev_sys. */
+#define SYS_CONNECT 100
+_Static_assert(SYS_CONNECT > TT_EV_SYS_SPLICE, "SYS_CONNECT is not a DATA syscall");
 
 const volatile __u32 self_tgid = 0;
 const volatile __u32 filter_mode = TT_FILTER_ALL;
 const volatile __u32 filter_cgroups = 0; /* 1: only cgroup ids in the cgroups map */
-const volatile __u16 filter_port = 0;	 /* 0: any */
+/* --container: cgroups created after the start (larger ids) pass until user space decides */
+const volatile __u64 cgroup_new_above = 0;
+/* --port: the ports, 0 after the last one; all 0: any port. */
+const volatile __u16 filter_ports[TT_MAX_PORTS] = {};
 const volatile __u32 capture_udp = 0;
 const volatile __u64 snaplen = 256 * 1024;
 const volatile char filter_comm[16] = {};
 const volatile __u64 wake_bytes = 8 * 1024 * 1024; /* ring/8: wake the consumer past this */
+const volatile __u32 tls_enabled = 0; /* the OpenSSL uprobes are attached (not --no-tls) */
+/* 0: no bpf_ktime_get_boot_ns (a kernel before 5.8 with the ring buffer backported, or forced):
+ * CLOCK_MONOTONIC plus mono_to_boot_ns, which user space sets at load and refreshes every second
+ * (the two clocks part only while the machine is suspended). Known at load, so the verifier
+ * removes the branch not taken and never sees the helper this kernel lacks. */
+const volatile __u32 use_boot_ns = 1;
+__u64 mono_to_boot_ns = 0;
+
+static __always_inline __u64 now_ns(void)
+{
+	if (use_boot_ns)
+		return bpf_ktime_get_boot_ns();
+	return bpf_ktime_get_ns() + *(volatile __u64 *)&mono_to_boot_ns;
+}
 
 /*
  * Events lost with nothing in the ring to say where (all CPUs; only grows). Every event carries
@@ -134,7 +135,7 @@ struct stash {
 	__u16 type;
 	__u16 flags; /* TT_EVF_* known at enter (PEEK) */
 	__u16 protocol;
-	__u16 pad;
+	__u16 in_ssl; /* an OpenSSL read/write of this thread is under way (ssl_calls) */
 	__u64 sk;
 };
 
@@ -181,6 +182,22 @@ static __always_inline struct tt_counters *get_counters(void)
 	return bpf_map_lookup_elem(&counters, &zero);
 }
 
+/*
+ * --cgroup / --container: the cgroups map says 1 (record) or 0 (not). A cgroup with no entry is
+ * left out, unless cgroup_new_above is set and its id is larger (ids only grow): one created
+ * after the start, that user space has not decided yet (a container started later is recorded
+ * from its first process; user space writes the entry within milliseconds).
+ */
+static __always_inline bool cgroup_wanted(void)
+{
+	__u64 cg = bpf_get_current_cgroup_id();
+	__u8 *v = bpf_map_lookup_elem(&cgroups, &cg);
+
+	if (v)
+		return *v;
+	return cgroup_new_above && cg > cgroup_new_above;
+}
+
 static __always_inline bool want_task(__u64 pid_tgid)
 {
 	__u32 tgid = pid_tgid >> 32;
@@ -189,13 +206,32 @@ static __always_inline bool want_task(__u64 pid_tgid)
 		return false;
 	if (filter_mode == TT_FILTER_TGIDS && !bpf_map_lookup_elem(&traced_tgids, &tgid))
 		return false;
-	if (filter_cgroups) {
-		__u64 cg = bpf_get_current_cgroup_id();
-
-		if (!bpf_map_lookup_elem(&cgroups, &cg))
-			return false;
-	}
+	if (filter_cgroups && !cgroup_wanted())
+		return false;
 	return true;
+}
+
+/*
+ * --port: is the socket's local or remote port one of filter_ports? Unrolled (no loop for the
+ * verifier of older kernels), and it stops at the first empty slot. filter_ports is read-only
+ * data, so the verifier knows every slot's value and checks only the paths of the used ones.
+ */
+static __always_inline bool port_wanted(struct sock *sk)
+{
+	__u16 lport = BPF_CORE_READ(sk, __sk_common.skc_num);
+	__u16 rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	int i;
+
+#pragma unroll
+	for (i = 0; i < TT_MAX_PORTS; i++) {
+		__u16 port = filter_ports[i];
+
+		if (!port)
+			break;
+		if (port == lport || port == rport)
+			return true;
+	}
+	return false;
 }
 
 /* The fdtable walk: is fd a socket we record? Fills f and returns true if so. */
@@ -236,26 +272,21 @@ static __always_inline bool sock_of_fd(int fd, struct sockfacts *f)
 	f->family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	f->protocol = BPF_CORE_READ(sk, sk_protocol);
 
-	if (f->family == AF_UNIX) {
-		if (f->type != SOCK_STREAM || filter_port)
+	if (f->family == TT_EV_AF_UNIX) {
+		if (f->type != TT_EV_SOCK_STREAM || filter_ports[0])
 			return false;
-	} else if (f->family == AF_INET || f->family == AF_INET6) {
-		if (f->type == SOCK_STREAM) {
-			if (f->protocol != IPPROTO_TCP)
+	} else if (f->family == TT_EV_AF_INET || f->family == TT_EV_AF_INET6) {
+		if (f->type == TT_EV_SOCK_STREAM) {
+			if (f->protocol != TT_EV_IPPROTO_TCP)
 				return false;
-		} else if (f->type == SOCK_DGRAM) {
-			if (!capture_udp || f->protocol != IPPROTO_UDP)
+		} else if (f->type == TT_EV_SOCK_DGRAM) {
+			if (!capture_udp || f->protocol != TT_EV_IPPROTO_UDP)
 				return false;
 		} else {
 			return false;
 		}
-		if (filter_port) {
-			__u16 lport = BPF_CORE_READ(sk, __sk_common.skc_num);
-			__u16 rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-
-			if (lport != filter_port && rport != filter_port)
-				return false;
-		}
+		if (filter_ports[0] && !port_wanted(sk))
+			return false;
 	} else {
 		return false;
 	}
@@ -304,7 +335,7 @@ static __always_inline void fill_hdr(struct tt_ev_hdr *h, __u16 type, __u64 pid_
 	h->type = type;
 	h->flags = 0;
 	h->lost_before = 0;
-	h->ts_ns = bpf_ktime_get_boot_ns();
+	h->ts_ns = now_ns();
 	h->tgid = pid_tgid >> 32;
 	h->tid = (__u32)pid_tgid;
 }
@@ -313,11 +344,11 @@ static __always_inline void read_addr(struct tt_ev_addr *a, struct sock *sk, __u
 				      bool remote)
 {
 	a->family = family;
-	if (family == AF_INET) {
+	if (family == TT_EV_AF_INET) {
 		__u32 ip = remote ? BPF_CORE_READ(sk, __sk_common.skc_daddr)
 				  : BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
 		__builtin_memcpy(a->addr, &ip, 4);
-	} else if (family == AF_INET6) {
+	} else if (family == TT_EV_AF_INET6) {
 		/* 16 bytes: BPF_CORE_READ_INTO would copy sizeof(*a->addr), one byte. */
 		if (remote)
 			bpf_core_read(a->addr, 16, &sk->__sk_common.skc_v6_daddr);
@@ -371,16 +402,16 @@ static __always_inline void emit_conn(__u64 pid_tgid, int fd, struct sockfacts *
 	e->sock_ino = f->ino;
 	e->fd = fd;
 	e->sock_type = f->type;
-	e->protocol = f->family == AF_UNIX ? 0 : f->protocol;
+	e->protocol = f->family == TT_EV_AF_UNIX ? 0 : f->protocol;
 	e->family = f->family;
 	e->role = role;
 	e->origin = origin;
-	if (f->family == AF_UNIX) {
+	if (f->family == TT_EV_AF_UNIX) {
 		struct unix_sock *u = (struct unix_sock *)f->sk;
 		struct unix_sock *peer = (struct unix_sock *)BPF_CORE_READ(u, peer);
 
-		e->local.family = AF_UNIX;
-		e->remote.family = AF_UNIX;
+		e->local.family = TT_EV_AF_UNIX;
+		e->remote.family = TT_EV_AF_UNIX;
 		read_unix_path(e->unix_path, u);
 		if (peer) {
 			e->unix_peer_ino = sk_ino(&peer->sk);
@@ -411,7 +442,7 @@ static __always_inline void ensure_conn(__u64 pid_tgid, struct stash *st)
 	f.family = st->family;
 	f.type = st->type;
 	f.protocol = st->protocol;
-	emit_conn(pid_tgid, st->fd, &f, ROLE_UNKNOWN, ORIGIN_FIRST_DATA);
+	emit_conn(pid_tgid, st->fd, &f, TT_EV_ROLE_UNKNOWN, TT_EV_ORIGIN_FIRST_DATA);
 }
 
 /* ---- payload copy ------------------------------------------------------------------------- */
@@ -554,7 +585,7 @@ static __always_inline struct scratch *prep(__u64 pid_tgid, struct stash *st, __
 	if (!s)
 		return NULL;
 	fill_hdr(&s->hdr.h, TT_EV_DATA, pid_tgid);
-	s->base_flags = st->flags | (st->family == AF_UNIX ? TT_EVF_UNIX : 0);
+	s->base_flags = st->flags | (st->family == TT_EV_AF_UNIX ? TT_EVF_UNIX : 0);
 	s->chunk_flags = 0;
 	s->hdr.h.flags = s->base_flags;
 	s->hdr.ts_enter_ns = st->ts_enter;
@@ -590,6 +621,65 @@ static __always_inline void note_truncated(__u64 call_bytes, __u64 want)
 		c->truncated_bytes += call_bytes - want;
 }
 
+/* ---- TLS plaintext: OpenSSL uprobes ------------------------------------------------------- */
+
+/*
+ * An SSL_read/SSL_write (or _ex) in flight on a thread: its arguments, and the socket of the
+ * first socket read/write the same thread made inside it (the nested-syscall rule: no per-version
+ * struct offsets). `st` is shaped like a syscall stash so the payload path is the same.
+ */
+struct ssl_call {
+	struct stash st; /* st.fd < 0: no socket syscall seen inside the call yet */
+	__u64 ssl;	 /* the SSL * */
+	__u64 len_ptr;	 /* _ex: the size_t * that receives the byte count, else 0 */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u64); /* pid_tgid */
+	__type(value, struct ssl_call);
+} ssl_calls SEC(".maps");
+
+/* The last socket seen for an SSL *: SSL_read may return buffered plaintext with no syscall. */
+struct ssl_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 ssl;
+};
+
+struct ssl_sock {
+	__u64 ino;
+	__u64 sk;
+	__s32 fd;
+	__u16 family;
+	__u16 type;
+	__u16 protocol;
+	__u16 pad[3];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct ssl_key);
+	__type(value, struct ssl_sock);
+} ssl_socks SEC(".maps");
+
+/* Called by do_enter() for a socket call of a thread inside an SSL call. */
+static __always_inline void ssl_note_sock(__u64 pid_tgid, struct stash *st)
+{
+	struct ssl_call *sc = bpf_map_lookup_elem(&ssl_calls, &pid_tgid);
+
+	if (!sc || sc->st.fd >= 0)
+		return;
+	sc->st.fd = st->fd;
+	sc->st.ino = st->ino;
+	sc->st.sk = st->sk;
+	sc->st.family = st->family;
+	sc->st.type = st->type;
+	sc->st.protocol = st->protocol;
+}
+
 /* ---- enter / exit ------------------------------------------------------------------------- */
 
 /* The thread's stash entry, created on its first socket call; NULL if the map refused it. */
@@ -604,32 +694,50 @@ static __always_inline struct stash *stash_of(__u64 pid_tgid)
 	return bpf_map_lookup_elem(&active_io, &pid_tgid);
 }
 
-static __always_inline int do_enter(int fd, __u8 sys, __u8 dir, __u64 buf, __u64 count, __u16 flags)
+/*
+ * Enter, in two halves so that the raw_tp path reads a call's other arguments only once fd is
+ * known to be a recorded socket: enter_sock() checks the task and the fd and returns the
+ * thread's stash (NULL: not recorded), enter_fill() completes it.
+ */
+static __always_inline struct stash *enter_sock(int fd, struct sockfacts *f)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct sockfacts f = {};
-	struct stash *st;
 
 	if (!want_task(pid_tgid))
-		return 0;
-	if (!sock_of_fd(fd, &f))
-		return 0;
-	st = stash_of(pid_tgid);
-	if (!st)
-		return 0;
-	st->ts_enter = bpf_ktime_get_boot_ns();
+		return NULL;
+	if (!sock_of_fd(fd, f))
+		return NULL;
+	return stash_of(pid_tgid);
+}
+
+static __always_inline int enter_fill(struct stash *st, struct sockfacts *f, int fd, __u8 sys,
+				      __u8 dir, __u64 buf, __u64 count, __u16 flags)
+{
+	st->ts_enter = now_ns();
 	st->buf = buf;
 	st->count = count;
-	st->ino = f.ino;
+	st->ino = f->ino;
 	st->fd = fd;
 	st->sys = sys;
 	st->dir = dir;
-	st->family = f.family;
-	st->type = f.type;
+	st->family = f->family;
+	st->type = f->type;
 	st->flags = flags;
-	st->protocol = f.protocol;
-	st->sk = (__u64)f.sk;
+	st->protocol = f->protocol;
+	st->sk = (__u64)f->sk;
+	if (tls_enabled && st->in_ssl)
+		ssl_note_sock(bpf_get_current_pid_tgid(), st);
 	return 0;
+}
+
+static __always_inline int do_enter(int fd, __u8 sys, __u8 dir, __u64 buf, __u64 count, __u16 flags)
+{
+	struct sockfacts f = {};
+	struct stash *st = enter_sock(fd, &f);
+
+	if (!st)
+		return 0;
+	return enter_fill(st, &f, fd, sys, dir, buf, count, flags);
 }
 
 /* The call pending on this thread, if its enter was recorded. Pair with done(). */
@@ -715,7 +823,8 @@ static __always_inline int do_exit_nopayload(long ret)
 SEC("tracepoint/syscalls/sys_enter_read")
 int tp_enter_read(struct trace_event_raw_sys_enter *ctx)
 {
-	return do_enter(ctx->args[0], SYS_READ, DIR_INGRESS, ctx->args[1], ctx->args[2], 0);
+	return do_enter(ctx->args[0], TT_EV_SYS_READ, TT_EV_DIR_INGRESS, ctx->args[1], ctx->args[2],
+			0);
 }
 
 SEC("tracepoint/syscalls/sys_exit_read")
@@ -727,7 +836,8 @@ int tp_exit_read(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_write")
 int tp_enter_write(struct trace_event_raw_sys_enter *ctx)
 {
-	return do_enter(ctx->args[0], SYS_WRITE, DIR_EGRESS, ctx->args[1], ctx->args[2], 0);
+	return do_enter(ctx->args[0], TT_EV_SYS_WRITE, TT_EV_DIR_EGRESS, ctx->args[1], ctx->args[2],
+			0);
 }
 
 SEC("tracepoint/syscalls/sys_exit_write")
@@ -739,7 +849,8 @@ int tp_exit_write(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_readv")
 int tp_enter_readv(struct trace_event_raw_sys_enter *ctx)
 {
-	return do_enter(ctx->args[0], SYS_READV, DIR_INGRESS, ctx->args[1], ctx->args[2], 0);
+	return do_enter(ctx->args[0], TT_EV_SYS_READV, TT_EV_DIR_INGRESS, ctx->args[1],
+			ctx->args[2], 0);
 }
 
 SEC("tracepoint/syscalls/sys_exit_readv")
@@ -751,7 +862,8 @@ int tp_exit_readv(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_writev")
 int tp_enter_writev(struct trace_event_raw_sys_enter *ctx)
 {
-	return do_enter(ctx->args[0], SYS_WRITEV, DIR_EGRESS, ctx->args[1], ctx->args[2], 0);
+	return do_enter(ctx->args[0], TT_EV_SYS_WRITEV, TT_EV_DIR_EGRESS, ctx->args[1],
+			ctx->args[2], 0);
 }
 
 SEC("tracepoint/syscalls/sys_exit_writev")
@@ -763,7 +875,8 @@ int tp_exit_writev(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_sendto")
 int tp_enter_sendto(struct trace_event_raw_sys_enter *ctx)
 {
-	return do_enter(ctx->args[0], SYS_SENDTO, DIR_EGRESS, ctx->args[1], ctx->args[2], 0);
+	return do_enter(ctx->args[0], TT_EV_SYS_SENDTO, TT_EV_DIR_EGRESS, ctx->args[1],
+			ctx->args[2], 0);
 }
 
 SEC("tracepoint/syscalls/sys_exit_sendto")
@@ -779,8 +892,8 @@ int tp_enter_recvfrom(struct trace_event_raw_sys_enter *ctx)
 
 	if (fl & MSG_ERRQUEUE)
 		return 0;
-	return do_enter(ctx->args[0], SYS_RECVFROM, DIR_INGRESS, ctx->args[1], ctx->args[2],
-			(fl & MSG_PEEK) ? TT_EVF_PEEK : 0);
+	return do_enter(ctx->args[0], TT_EV_SYS_RECVFROM, TT_EV_DIR_INGRESS, ctx->args[1],
+			ctx->args[2], (fl & MSG_PEEK) ? TT_EVF_PEEK : 0);
 }
 
 SEC("tracepoint/syscalls/sys_exit_recvfrom")
@@ -790,25 +903,30 @@ int tp_exit_recvfrom(struct trace_event_raw_sys_exit *ctx)
 }
 
 /* sendmsg/recvmsg: the iovec array and count come from the user_msghdr. */
-static __always_inline int enter_msg(struct trace_event_raw_sys_enter *ctx, __u8 sys, __u8 dir)
+static __always_inline int enter_msg(int fd, __u64 msg, __u64 fl, __u8 sys, __u8 dir)
 {
-	struct user_msghdr *m = (struct user_msghdr *)ctx->args[1];
-	__u64 fl = ctx->args[2];
+	struct user_msghdr *m = (struct user_msghdr *)msg;
+	struct sockfacts f = {};
+	struct stash *st;
 	void *iov = NULL;
 	__u64 iovlen = 0;
 
 	if (fl & MSG_ERRQUEUE)
 		return 0;
+	st = enter_sock(fd, &f);
+	if (!st)
+		return 0;
 	bpf_probe_read_user(&iov, sizeof(iov), &m->msg_iov);
 	bpf_probe_read_user(&iovlen, sizeof(iovlen), &m->msg_iovlen);
-	return do_enter(ctx->args[0], sys, dir, (__u64)iov, iovlen,
-			(dir == DIR_INGRESS && (fl & MSG_PEEK)) ? TT_EVF_PEEK : 0);
+	return enter_fill(st, &f, fd, sys, dir, (__u64)iov, iovlen,
+			  (dir == TT_EV_DIR_INGRESS && (fl & MSG_PEEK)) ? TT_EVF_PEEK : 0);
 }
 
 SEC("tracepoint/syscalls/sys_enter_sendmsg")
 int tp_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
 {
-	return enter_msg(ctx, SYS_SENDMSG, DIR_EGRESS);
+	return enter_msg(ctx->args[0], ctx->args[1], ctx->args[2], TT_EV_SYS_SENDMSG,
+			 TT_EV_DIR_EGRESS);
 }
 
 SEC("tracepoint/syscalls/sys_exit_sendmsg")
@@ -820,7 +938,8 @@ int tp_exit_sendmsg(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_recvmsg")
 int tp_enter_recvmsg(struct trace_event_raw_sys_enter *ctx)
 {
-	return enter_msg(ctx, SYS_RECVMSG, DIR_INGRESS);
+	return enter_msg(ctx->args[0], ctx->args[1], ctx->args[2], TT_EV_SYS_RECVMSG,
+			 TT_EV_DIR_INGRESS);
 }
 
 SEC("tracepoint/syscalls/sys_exit_recvmsg")
@@ -833,7 +952,8 @@ int tp_exit_recvmsg(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_sendmmsg")
 int tp_enter_sendmmsg(struct trace_event_raw_sys_enter *ctx)
 {
-	return do_enter(ctx->args[0], SYS_SENDMMSG, DIR_EGRESS, ctx->args[1], ctx->args[2], 0);
+	return do_enter(ctx->args[0], TT_EV_SYS_SENDMMSG, TT_EV_DIR_EGRESS, ctx->args[1],
+			ctx->args[2], 0);
 }
 
 SEC("tracepoint/syscalls/sys_enter_recvmmsg")
@@ -843,8 +963,8 @@ int tp_enter_recvmmsg(struct trace_event_raw_sys_enter *ctx)
 
 	if (fl & MSG_ERRQUEUE)
 		return 0;
-	return do_enter(ctx->args[0], SYS_RECVMMSG, DIR_INGRESS, ctx->args[1], ctx->args[2],
-			(fl & MSG_PEEK) ? TT_EVF_PEEK : 0);
+	return do_enter(ctx->args[0], TT_EV_SYS_RECVMMSG, TT_EV_DIR_INGRESS, ctx->args[1],
+			ctx->args[2], (fl & MSG_PEEK) ? TT_EVF_PEEK : 0);
 }
 
 static __always_inline int exit_mmsg(long ret)
@@ -898,7 +1018,7 @@ int tp_exit_recvmmsg(struct trace_event_raw_sys_exit *ctx)
 SEC("tracepoint/syscalls/sys_enter_sendfile64")
 int tp_enter_sendfile64(struct trace_event_raw_sys_enter *ctx)
 {
-	return do_enter(ctx->args[0], SYS_SENDFILE, DIR_EGRESS, 0, ctx->args[3], 0);
+	return do_enter(ctx->args[0], TT_EV_SYS_SENDFILE, TT_EV_DIR_EGRESS, 0, ctx->args[3], 0);
 }
 
 SEC("tracepoint/syscalls/sys_exit_sendfile64")
@@ -907,18 +1027,21 @@ int tp_exit_sendfile64(struct trace_event_raw_sys_exit *ctx)
 	return do_exit_nopayload(ctx->ret);
 }
 
+/* fd_out a socket: egress; else fd_in a socket: ingress. */
+static __always_inline int enter_splice(int fd_in, int fd_out, __u64 len)
+{
+	struct sockfacts f = {};
+	struct stash *st = enter_sock(fd_out, &f);
+
+	if (st)
+		return enter_fill(st, &f, fd_out, TT_EV_SYS_SPLICE, TT_EV_DIR_EGRESS, 0, len, 0);
+	return do_enter(fd_in, TT_EV_SYS_SPLICE, TT_EV_DIR_INGRESS, 0, len, 0);
+}
+
 SEC("tracepoint/syscalls/sys_enter_splice")
 int tp_enter_splice(struct trace_event_raw_sys_enter *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct sockfacts f = {};
-
-	if (!want_task(pid_tgid))
-		return 0;
-	/* fd_out a socket: egress; else fd_in a socket: ingress. */
-	if (sock_of_fd(ctx->args[2], &f))
-		return do_enter(ctx->args[2], SYS_SPLICE, DIR_EGRESS, 0, ctx->args[4], 0);
-	return do_enter(ctx->args[0], SYS_SPLICE, DIR_INGRESS, 0, ctx->args[4], 0);
+	return enter_splice(ctx->args[0], ctx->args[2], ctx->args[4]);
 }
 
 SEC("tracepoint/syscalls/sys_exit_splice")
@@ -927,10 +1050,137 @@ int tp_exit_splice(struct trace_event_raw_sys_exit *ctx)
 	return do_exit_nopayload(ctx->ret);
 }
 
+/* ---- OpenSSL uprobes ---------------------------------------------------------------------- */
+
+static __always_inline int ssl_enter(void *ssl, const void *buf, __u64 num, void *len_ptr, __u8 sys,
+				     __u8 dir)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct ssl_call *sc, zero = {};
+	struct stash *st;
+
+	if (!want_task(pid_tgid))
+		return 0;
+	st = stash_of(pid_tgid);
+	if (!st)
+		return 0;
+	zero.st.fd = -1;
+	if (bpf_map_update_elem(&ssl_calls, &pid_tgid, &zero, BPF_ANY))
+		return 0;
+	sc = bpf_map_lookup_elem(&ssl_calls, &pid_tgid);
+	if (!sc)
+		return 0;
+	sc->st.ts_enter = now_ns();
+	sc->st.buf = (__u64)buf;
+	sc->st.count = num;
+	sc->st.sys = sys;
+	sc->st.dir = dir;
+	sc->st.flags = TT_EVF_TLS;
+	sc->ssl = (__u64)ssl;
+	sc->len_ptr = (__u64)len_ptr;
+	st->in_ssl = 1;
+	return 0;
+}
+
+static __always_inline int ssl_exit(long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct ssl_call *sc = bpf_map_lookup_elem(&ssl_calls, &pid_tgid);
+	struct stash *st = bpf_map_lookup_elem(&active_io, &pid_tgid);
+	struct ssl_key key = {};
+	struct ssl_sock *ss;
+	struct tt_counters *c;
+	struct scratch *s;
+	__u64 bytes = 0, want;
+
+	if (st)
+		st->in_ssl = 0;
+	if (!sc || !sc->st.sys)
+		return 0;
+	key.tgid = pid_tgid >> 32;
+	key.ssl = sc->ssl;
+	if (sc->len_ptr) {
+		/* SSL_read_ex/SSL_write_ex: 1 on success, the count in *len_ptr */
+		if (ret == 1)
+			bpf_probe_read_user(&bytes, sizeof(bytes), (void *)sc->len_ptr);
+	} else if (ret > 0) {
+		bytes = ret;
+	}
+	if (sc->st.fd >= 0) {
+		struct ssl_sock v = {
+		    .ino = sc->st.ino,
+		    .sk = sc->st.sk,
+		    .fd = sc->st.fd,
+		    .family = sc->st.family,
+		    .type = sc->st.type,
+		    .protocol = sc->st.protocol,
+		};
+
+		bpf_map_update_elem(&ssl_socks, &key, &v, BPF_ANY);
+	} else if (bytes) {
+		ss = bpf_map_lookup_elem(&ssl_socks, &key);
+		if (!ss) {
+			c = get_counters();
+			if (c)
+				c->tls_no_fd++;
+			sc->st.sys = 0;
+			return 0;
+		}
+		sc->st.fd = ss->fd;
+		sc->st.ino = ss->ino;
+		sc->st.sk = ss->sk;
+		sc->st.family = ss->family;
+		sc->st.type = ss->type;
+		sc->st.protocol = ss->protocol;
+	}
+	if (bytes) {
+		ensure_conn(pid_tgid, &sc->st);
+		want = capped(bytes, sc->st.count);
+		s = prep(pid_tgid, &sc->st, bytes, 0);
+		if (s) {
+			note_truncated(bytes, want);
+			emit_payload(sc->st.buf, 0, want);
+		}
+	}
+	sc->st.sys = 0;
+	return 0;
+}
+
+SEC("uprobe")
+int BPF_KPROBE(up_ssl_write, void *ssl, const void *buf, int num)
+{
+	return ssl_enter(ssl, buf, num > 0 ? num : 0, NULL, TT_EV_SYS_SSL_WRITE, TT_EV_DIR_EGRESS);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(up_ssl_read, void *ssl, void *buf, int num)
+{
+	return ssl_enter(ssl, buf, num > 0 ? num : 0, NULL, TT_EV_SYS_SSL_READ, TT_EV_DIR_INGRESS);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(up_ssl_write_ex, void *ssl, const void *buf, __u64 num, void *written)
+{
+	return ssl_enter(ssl, buf, num, written, TT_EV_SYS_SSL_WRITE_EX, TT_EV_DIR_EGRESS);
+}
+
+SEC("uprobe")
+int BPF_KPROBE(up_ssl_read_ex, void *ssl, void *buf, __u64 num, void *readbytes)
+{
+	return ssl_enter(ssl, buf, num, readbytes, TT_EV_SYS_SSL_READ_EX, TT_EV_DIR_INGRESS);
+}
+
+/* One return probe for the four functions: the call's entry noted which one it was (and, for the
+ * _ex ones, where the count goes), and three programs fewer to verify at load. */
+SEC("uretprobe")
+int BPF_KRETPROBE(urp_ssl, int ret)
+{
+	return ssl_exit(ret);
+}
+
 /* ---- connection lifecycle ----------------------------------------------------------------- */
 
-SEC("tracepoint/syscalls/sys_enter_connect")
-int tp_enter_connect(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int enter_connect(int fd)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct stash *st;
@@ -940,13 +1190,12 @@ int tp_enter_connect(struct trace_event_raw_sys_enter *ctx)
 	st = stash_of(pid_tgid);
 	if (!st)
 		return 0;
-	st->fd = ctx->args[0];
+	st->fd = fd;
 	st->sys = SYS_CONNECT;
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_connect")
-int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
+static __always_inline int exit_connect(long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct stash *st = take(pid_tgid);
@@ -957,12 +1206,24 @@ int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	fd = st->fd;
 	done(st);
-	if (ctx->ret != 0 && ctx->ret != -EINPROGRESS)
+	if (ret != 0 && ret != -EINPROGRESS)
 		return 0;
 	if (!sock_of_fd(fd, &f))
 		return 0;
-	emit_conn(pid_tgid, fd, &f, ROLE_CLIENT, ORIGIN_CONNECT);
+	emit_conn(pid_tgid, fd, &f, TT_EV_ROLE_CLIENT, TT_EV_ORIGIN_CONNECT);
 	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_connect")
+int tp_enter_connect(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter_connect(ctx->args[0]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_connect")
+int tp_exit_connect(struct trace_event_raw_sys_exit *ctx)
+{
+	return exit_connect(ctx->ret);
 }
 
 static __always_inline int exit_accept(long ret)
@@ -974,7 +1235,7 @@ static __always_inline int exit_accept(long ret)
 		return 0;
 	if (!sock_of_fd(ret, &f))
 		return 0;
-	emit_conn(pid_tgid, ret, &f, ROLE_SERVER, ORIGIN_ACCEPT);
+	emit_conn(pid_tgid, ret, &f, TT_EV_ROLE_SERVER, TT_EV_ORIGIN_ACCEPT);
 	return 0;
 }
 
@@ -990,14 +1251,12 @@ int tp_exit_accept4(struct trace_event_raw_sys_exit *ctx)
 	return exit_accept(ctx->ret);
 }
 
-SEC("tracepoint/syscalls/sys_enter_close")
-int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int enter_close(int fd)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct tt_counters *c;
 	struct sockfacts f = {};
 	struct tt_ev_close *e;
-	int fd = ctx->args[0];
 
 	if (!want_task(pid_tgid))
 		return 0;
@@ -1021,6 +1280,213 @@ int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
 	if (c)
 		c->events++;
 	bpf_ringbuf_submit(e, wake_flags(sizeof(*e) + 8, true));
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_close")
+int tp_enter_close(struct trace_event_raw_sys_enter *ctx)
+{
+	return enter_close(ctx->args[0]);
+}
+
+/* ---- raw_tp: one program at every syscall's entry, one at its exit -------------------------- */
+
+/*
+ * The fast path: the raw sys_enter/sys_exit tracepoints hand over the registers and the syscall
+ * number without the perf trace buffer the per-syscall tracepoints fill for every call, at the
+ * price of running for every syscall of the machine; a switch on the number sends ours to the
+ * same work as the programs above and returns at once for the rest.
+ *
+ * Numbers: x86_64's own table, and arm64's generic one (include/uapi/asm-generic/unistd.h).
+ * 32-bit compat syscalls (ia32 on x86_64, AArch32 on arm64) have other numbers and are skipped,
+ * as the per-syscall tracepoints skip them.
+ */
+#if defined(__TARGET_ARCH_x86)
+#define NR_READ	    0
+#define NR_WRITE    1
+#define NR_CLOSE    3
+#define NR_READV    19
+#define NR_WRITEV   20
+#define NR_SENDFILE 40
+#define NR_CONNECT  42
+#define NR_ACCEPT   43
+#define NR_SENDTO   44
+#define NR_RECVFROM 45
+#define NR_SENDMSG  46
+#define NR_RECVMSG  47
+#define NR_SPLICE   275
+#define NR_ACCEPT4  288
+#define NR_RECVMMSG 299
+#define NR_SENDMMSG 307
+#elif defined(__TARGET_ARCH_arm64)
+#define NR_CLOSE    57
+#define NR_READ	    63
+#define NR_WRITE    64
+#define NR_READV    65
+#define NR_WRITEV   66
+#define NR_SENDFILE 71
+#define NR_SPLICE   76
+#define NR_ACCEPT   202
+#define NR_CONNECT  203
+#define NR_SENDTO   206
+#define NR_RECVFROM 207
+#define NR_SENDMSG  211
+#define NR_RECVMSG  212
+#define NR_ACCEPT4  242
+#define NR_RECVMMSG 243
+#define NR_SENDMMSG 269
+#else
+#error "syscall numbers: x86 and arm64 only"
+#endif
+
+/* Only the fields read here, relocated against the running kernel's types (CO-RE). */
+struct pt_regs___tt_x86 {
+	unsigned long orig_ax;
+} __attribute__((preserve_access_index));
+
+struct pt_regs___tt_arm64 {
+	__u64 pstate;
+	__s32 syscallno;
+} __attribute__((preserve_access_index));
+
+struct thread_info___tt_x86 {
+	__u32 status;
+} __attribute__((preserve_access_index));
+
+struct task_struct___tt_x86 {
+	struct thread_info___tt_x86 thread_info;
+} __attribute__((preserve_access_index));
+
+#define TS_COMPAT_X86	   0x0002 /* arch/x86/include/asm/thread_info.h */
+#define PSR_MODE32_BIT_ARM 0x10	  /* arch/arm64/include/uapi/asm/ptrace.h */
+
+static __always_inline bool compat_syscall(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	struct task_struct___tt_x86 *t = (void *)bpf_get_current_task();
+
+	(void)regs;
+	if (!bpf_core_field_exists(t->thread_info.status))
+		return false;
+	return BPF_CORE_READ(t, thread_info.status) & TS_COMPAT_X86;
+#else
+	return BPF_CORE_READ((struct pt_regs___tt_arm64 *)regs, pstate) & PSR_MODE32_BIT_ARM;
+#endif
+}
+
+static __always_inline long syscall_nr(struct pt_regs *regs)
+{
+#if defined(__TARGET_ARCH_x86)
+	return (long)BPF_CORE_READ((struct pt_regs___tt_x86 *)regs, orig_ax);
+#else
+	return BPF_CORE_READ((struct pt_regs___tt_arm64 *)regs, syscallno);
+#endif
+}
+
+#define ARG1 ((__u64)PT_REGS_PARM1_CORE_SYSCALL(regs))
+#define ARG2 ((__u64)PT_REGS_PARM2_CORE_SYSCALL(regs))
+#define ARG3 ((__u64)PT_REGS_PARM3_CORE_SYSCALL(regs))
+#define ARG4 ((__u64)PT_REGS_PARM4_CORE_SYSCALL(regs))
+#define ARG5 ((__u64)PT_REGS_PARM5_CORE_SYSCALL(regs))
+
+/* A buffer call (read, write, sendto, recvfrom; readv, writev with an iovec array): the buffer
+ * and its size are read only for a recorded socket. */
+static __always_inline int rtp_enter_buf(struct pt_regs *regs, __u8 sys, __u8 dir, __u16 flags)
+{
+	struct sockfacts f = {};
+	int fd = ARG1;
+	struct stash *st = enter_sock(fd, &f);
+
+	if (!st)
+		return 0;
+	return enter_fill(st, &f, fd, sys, dir, ARG2, ARG3, flags);
+}
+
+static __always_inline int rtp_enter_recv(struct pt_regs *regs, __u8 sys)
+{
+	__u64 fl = ARG4;
+
+	if (fl & MSG_ERRQUEUE)
+		return 0;
+	return rtp_enter_buf(regs, sys, TT_EV_DIR_INGRESS, (fl & MSG_PEEK) ? TT_EVF_PEEK : 0);
+}
+
+/* The syscalls of ours: a 32-bit compat call with the same number is another call, skipped. */
+#define NATIVE(call) (compat_syscall(regs) ? 0 : (call))
+
+SEC("raw_tp/sys_enter")
+int rtp_sys_enter(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+
+	switch ((long)ctx->args[1]) {
+	case NR_READ:
+		return NATIVE(rtp_enter_buf(regs, TT_EV_SYS_READ, TT_EV_DIR_INGRESS, 0));
+	case NR_WRITE:
+		return NATIVE(rtp_enter_buf(regs, TT_EV_SYS_WRITE, TT_EV_DIR_EGRESS, 0));
+	case NR_READV:
+		return NATIVE(rtp_enter_buf(regs, TT_EV_SYS_READV, TT_EV_DIR_INGRESS, 0));
+	case NR_WRITEV:
+		return NATIVE(rtp_enter_buf(regs, TT_EV_SYS_WRITEV, TT_EV_DIR_EGRESS, 0));
+	case NR_SENDTO:
+		return NATIVE(rtp_enter_buf(regs, TT_EV_SYS_SENDTO, TT_EV_DIR_EGRESS, 0));
+	case NR_RECVFROM:
+		return NATIVE(rtp_enter_recv(regs, TT_EV_SYS_RECVFROM));
+	case NR_SENDMSG:
+		return NATIVE(enter_msg(ARG1, ARG2, ARG3, TT_EV_SYS_SENDMSG, TT_EV_DIR_EGRESS));
+	case NR_RECVMSG:
+		return NATIVE(enter_msg(ARG1, ARG2, ARG3, TT_EV_SYS_RECVMSG, TT_EV_DIR_INGRESS));
+	case NR_SENDMMSG:
+		return NATIVE(rtp_enter_buf(regs, TT_EV_SYS_SENDMMSG, TT_EV_DIR_EGRESS, 0));
+	case NR_RECVMMSG:
+		return NATIVE(rtp_enter_recv(regs, TT_EV_SYS_RECVMMSG));
+	case NR_SENDFILE:
+		return NATIVE(do_enter(ARG1, TT_EV_SYS_SENDFILE, TT_EV_DIR_EGRESS, 0, ARG4, 0));
+	case NR_SPLICE:
+		return NATIVE(enter_splice(ARG1, ARG3, ARG5));
+	case NR_CONNECT:
+		return NATIVE(enter_connect(ARG1));
+	case NR_CLOSE:
+		return NATIVE(enter_close(ARG1));
+	}
+	return 0;
+}
+
+/*
+ * Exit: the number comes from the registers (one read for every syscall of the machine; a stash
+ * lookup would be a hash lookup for each). The calls above find their stash as the per-syscall
+ * exit programs do; a compat call never made one. accept has no entry program: its compat twin
+ * is skipped here.
+ */
+SEC("raw_tp/sys_exit")
+int rtp_sys_exit(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx->args[0];
+	long ret = ctx->args[1];
+
+	switch (syscall_nr(regs)) {
+	case NR_READ:
+	case NR_WRITE:
+	case NR_SENDTO:
+	case NR_RECVFROM:
+		return do_exit_buf(ret);
+	case NR_READV:
+	case NR_WRITEV:
+	case NR_SENDMSG:
+	case NR_RECVMSG:
+		return do_exit_iov(ret);
+	case NR_SENDMMSG:
+	case NR_RECVMMSG:
+		return exit_mmsg(ret);
+	case NR_SENDFILE:
+	case NR_SPLICE:
+		return do_exit_nopayload(ret);
+	case NR_CONNECT:
+		return exit_connect(ret);
+	case NR_ACCEPT:
+	case NR_ACCEPT4:
+		return NATIVE(exit_accept(ret));
+	}
 	return 0;
 }
 
@@ -1096,9 +1562,9 @@ int tp_exec(struct trace_event_raw_sched_process_exec *ctx)
 	return 0;
 }
 
-/* tp_btf: the child task is at hand, so threads can be told from processes. */
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(tp_fork, struct task_struct *parent, struct task_struct *child)
+/* The child task is at hand, so threads can be told from processes. tp_btf where it loads,
+ * else raw_tp (the same task pointers, read with probe reads). */
+static __always_inline int on_fork(struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid, ctgid, cpid;
 	struct tt_ev_proc *e;
@@ -1117,12 +1583,8 @@ int BPF_PROG(tp_fork, struct task_struct *parent, struct task_struct *child)
 			return 0;
 		bpf_map_update_elem(&traced_tgids, &ctgid, &one, BPF_ANY);
 	}
-	if (filter_cgroups) {
-		__u64 cg = bpf_get_current_cgroup_id();
-
-		if (!bpf_map_lookup_elem(&cgroups, &cg))
-			return 0;
-	}
+	if (filter_cgroups && !cgroup_wanted())
+		return 0;
 	e = proc_event(TT_EV_FORK, ((__u64)ctgid << 32) | cpid, child);
 	if (!e)
 		return 0;
@@ -1131,6 +1593,18 @@ int BPF_PROG(tp_fork, struct task_struct *parent, struct task_struct *child)
 	e->cgroup_id = bpf_get_current_cgroup_id();
 	bpf_ringbuf_submit(e, wake_flags(sizeof(*e) + 8, true));
 	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(tp_fork, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(parent, child);
+}
+
+SEC("raw_tp/sched_process_fork")
+int rtp_fork(struct bpf_raw_tracepoint_args *ctx)
+{
+	return on_fork((struct task_struct *)ctx->args[0], (struct task_struct *)ctx->args[1]);
 }
 
 SEC("tracepoint/sched/sched_process_exit")
