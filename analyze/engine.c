@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "analyze/engine.h"
+#include "analyze/input.h"
+#include "analyze/cgroups.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -62,9 +64,13 @@ struct tt_engine {
 	uint64_t next_out;
 	/* clock */
 	int64_t wall_off; /* wall = boot + off */
+	/* several recordings merged (analyze/input.h): their pids and sockets carry the source */
+	size_t nsources;
+	const char *const *hosts; /* borrowed, nsources names */
 	/* processes */
 	struct proc *procs[PROC_BUCKETS];
 	size_t nprocs;
+	struct tt_cgtable *cgroups; /* CGROUP records: who each cgroup id is */
 	struct tt_engine_stats st;
 	uint64_t end_lost_events, end_lost_bytes;
 };
@@ -143,6 +149,10 @@ static struct tt_txn *tpop(struct tt_engine *e)
 
 static void out_txn(struct tt_engine *e, struct tt_txn *t)
 {
+	/* as late as possible: a CGROUP record may follow its first PROCESS by milliseconds */
+	t->cg = tt_cgtable_get(e->cgroups, t->cgroup_id);
+	if (e->nsources > 1) /* looked up with its host's mark (tt_input), shown as on its host */
+		t->cgroup_id &= (1ull << TT_INPUT_SOCK_SHIFT) - 1;
 	if (t->seq >= e->next_out)
 		e->next_out = t->seq + 1;
 	e->st.txns++;
@@ -166,6 +176,15 @@ static void release(struct tt_engine *e, int force)
 static void on_emit(void *ctx, struct tt_txn *t)
 {
 	struct tt_engine *e = ctx;
+	t->peer_sock_id = tt_streams_peer(e->streams, t->sock_id);
+	if (tt_streams_tls(e->streams, t->sock_id))
+		t->flags |= TT_TXN_TLS;
+	if (e->nsources > 1) {
+		uint64_t mask = (1ull << TT_INPUT_SOCK_SHIFT) - 1;
+		t->peer_src = (uint16_t)(t->peer_sock_id >> TT_INPUT_SOCK_SHIFT);
+		t->sock_id &= mask;
+		t->peer_sock_id &= mask;
+	}
 	if (e->o.live || t->seq < e->next_out) {
 		out_txn(e, t);
 		return;
@@ -200,6 +219,12 @@ static void on_fill(void *ctx, struct tt_txn *t)
 	size_t n = strnlen(c, sizeof(t->comm) - 1);
 	memcpy(t->comm, c, n);
 	t->comm[n] = 0;
+	if (e->nsources > 1) { /* the pid as it was on its host, and which host */
+		size_t src = t->pid >> TT_INPUT_PID_SHIFT;
+		t->src = (uint16_t)src;
+		t->host = src < e->nsources ? e->hosts[src] : NULL;
+		t->pid &= (1u << TT_INPUT_PID_SHIFT) - 1;
+	}
 }
 
 struct tt_engine *tt_engine_new(const struct tt_engine_opts *o, tt_engine_out_fn out, void *ctx)
@@ -216,13 +241,23 @@ struct tt_engine *tt_engine_new(const struct tt_engine_opts *o, tt_engine_out_fn
 	e->env.emit = on_emit;
 	e->env.fill = on_fill;
 	e->env.body_cap = o->body_cap;
+	e->env.few_headers = o->few_headers;
 	e->streams = tt_streams_new(&e->env, o->max_conns);
-	if (!e->streams) {
+	e->cgroups = tt_cgtable_new();
+	if (!e->streams || !e->cgroups) {
+		tt_streams_free(e->streams);
+		tt_cgtable_free(e->cgroups);
 		free(e);
 		errno = ENOMEM;
 		return NULL;
 	}
 	return e;
+}
+
+void tt_engine_set_sources(struct tt_engine *e, size_t n, const char *const *hosts)
+{
+	e->nsources = n;
+	e->hosts = hosts;
 }
 
 void tt_engine_set_info(struct tt_engine *e, const struct tt_file_info *fi)
@@ -296,32 +331,6 @@ static void proc_set(struct tt_engine *e, const struct tt_rec_process *r)
 	for (char *c = p->comm; *c; c++)
 		if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7f || *c == ' ')
 			*c = '_';
-}
-
-static uint64_t rec_ts(const struct tt_record *r, int *has)
-{
-	*has = 1;
-	switch (r->type) {
-	case TT_REC_DATA:
-		return r->u.data.ts_ns;
-	case TT_REC_CONN:
-		return r->u.conn.ts_ns;
-	case TT_REC_CLOSE:
-		return r->u.close.ts_ns;
-	case TT_REC_PROCESS:
-		return r->u.process.ts_ns;
-	case TT_REC_PROCESS_EXIT:
-		return r->u.process_exit.ts_ns;
-	case TT_REC_LOSS:
-		return r->u.loss.ts_ns;
-	case TT_REC_CLOCK_SYNC:
-		return r->u.clock_sync.boot_ns;
-	case TT_REC_STATS:
-	case TT_REC_END:
-		return r->u.stats.ts_ns;
-	}
-	*has = 0;
-	return 0;
 }
 
 static void process(struct tt_engine *e, const struct tt_record *r, uint64_t ts)
@@ -475,7 +484,12 @@ static int reserve(struct tt_engine *e)
 int tt_engine_add(struct tt_engine *e, const struct tt_record *rec)
 {
 	int has;
-	uint64_t ts = rec_ts(rec, &has);
+	if (rec->type == TT_REC_CGROUP) {
+		/* about the whole file, not a moment of it: taken now, outside the reorder window */
+		e->st.records++;
+		return tt_cgtable_add(e->cgroups, &rec->u.cgroup, rec->payload) < 0 ? -ENOMEM : 0;
+	}
+	uint64_t ts = tt_record_ts(rec, &has);
 	if (!has)
 		return 0;
 	e->st.records++;
@@ -605,5 +619,6 @@ void tt_engine_free(struct tt_engine *e)
 		tt_txn_free(e->th[i]);
 	free(e->th);
 	proc_clear(e);
+	tt_cgtable_free(e->cgroups);
 	free(e);
 }

@@ -28,6 +28,7 @@ typedef void (*tt_engine_out_fn)(void *ctx, struct tt_txn *t);
 
 struct tt_engine_opts {
 	size_t body_cap;     /* body bytes kept per message (0: count only) */
+	int few_headers;     /* headers only where the analysis reads them (tt_proto_env) */
 	uint64_t reorder_ns; /* record reorder window; 0 = 50 ms */
 	uint64_t hold_ns;    /* how long a finished txn waits for older ones; 0 = 5 s */
 	int live;	     /* output in completion order, no waiting */
@@ -47,6 +48,10 @@ struct tt_engine_stats {
 struct tt_engine *tt_engine_new(const struct tt_engine_opts *o, tt_engine_out_fn out, void *ctx);
 /* The file header: start clocks (used until a CLOCK_SYNC record arrives). */
 void tt_engine_set_info(struct tt_engine *e, const struct tt_file_info *fi);
+/* Several recordings merged (analyze/input.h): n sources named hosts (borrowed for the engine's
+ * life). Transactions get their pids and sockets back as they were on their host, and src and
+ * host set. n <= 1: one source, nothing changes. */
+void tt_engine_set_sources(struct tt_engine *e, size_t n, const char *const *hosts);
 /* Takes one record (copied). 0 or -ENOMEM. */
 int tt_engine_add(struct tt_engine *e, const struct tt_record *rec);
 /* Records are missing from the input here (a corrupt block was skipped): every open stream gets

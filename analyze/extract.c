@@ -4,91 +4,33 @@
 #include <errno.h>
 #include <stdlib.h>
 
-/* Open-addressing set of u64 ids; a byte per slot marks it used (every id, 0 included, is valid).
- */
-struct idset {
-	uint64_t *keys;
-	uint8_t *used;
-	uint64_t cap, n; /* cap: power of two or 0 */
-};
+#include "analyze/map64.h"
 
 struct tt_extract {
-	struct idset socks, pids;
+	struct tt_map64 socks, pids; /* sets: the values are unused */
+	struct tt_map64 pcg;	     /* scan: pid -> cgroup id of its last PROCESS record */
+	struct tt_map64 cgs;	     /* after the scan: cgroups of the selected processes (a set) */
 };
-
-static uint64_t hash(uint64_t k)
-{
-	k ^= k >> 33;
-	k *= 0xff51afd7ed558ccdull;
-	k ^= k >> 33;
-	return k;
-}
-
-static int set_has(const struct idset *s, uint64_t k)
-{
-	if (!s->cap)
-		return 0;
-	for (uint64_t i = hash(k) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-		if (!s->used[i])
-			return 0;
-		if (s->keys[i] == k)
-			return 1;
-	}
-}
-
-static void set_put(struct idset *s, uint64_t k)
-{
-	uint64_t i = hash(k) & (s->cap - 1);
-	while (s->used[i])
-		i = (i + 1) & (s->cap - 1);
-	s->used[i] = 1;
-	s->keys[i] = k;
-	s->n++;
-}
-
-static int set_add(struct idset *s, uint64_t k)
-{
-	if (set_has(s, k))
-		return 0;
-	if ((s->n + 1) * 2 > s->cap) {
-		struct idset ns = {.cap = s->cap ? s->cap * 2 : 64};
-		ns.keys = calloc(ns.cap, sizeof(*ns.keys));
-		ns.used = calloc(ns.cap, 1);
-		if (!ns.keys || !ns.used) {
-			free(ns.keys);
-			free(ns.used);
-			return -ENOMEM;
-		}
-		for (uint64_t i = 0; i < s->cap; i++)
-			if (s->used[i])
-				set_put(&ns, s->keys[i]);
-		free(s->keys);
-		free(s->used);
-		*s = ns;
-	}
-	set_put(s, k);
-	return 0;
-}
 
 struct tt_extract *tt_extract_new(void)
 {
-	return calloc(1, sizeof(struct tt_extract));
+	return calloc(1, sizeof(struct tt_extract)); /* zeroed maps are empty, with no cap */
 }
 
 void tt_extract_free(struct tt_extract *x)
 {
 	if (!x)
 		return;
-	free(x->socks.keys);
-	free(x->socks.used);
-	free(x->pids.keys);
-	free(x->pids.used);
+	tt_map64_free(&x->socks);
+	tt_map64_free(&x->pids);
+	tt_map64_free(&x->pcg);
+	tt_map64_free(&x->cgs);
 	free(x);
 }
 
 int tt_extract_select(struct tt_extract *x, uint64_t sock_id)
 {
-	return set_add(&x->socks, sock_id);
+	return tt_map64_put(&x->socks, sock_id, 0);
 }
 
 /* The socket and process of a per-socket record; 0 when the record is not one. */
@@ -116,8 +58,21 @@ int tt_extract_scan(struct tt_extract *x, const struct tt_record *rec)
 {
 	uint64_t sock;
 	uint32_t pid;
-	if (sock_of(rec, &sock, &pid) && set_has(&x->socks, sock))
-		return set_add(&x->pids, pid);
+	if (sock_of(rec, &sock, &pid) && tt_map64_get(&x->socks, sock, NULL))
+		return tt_map64_put(&x->pids, pid, 0);
+	if (rec->type == TT_REC_PROCESS && rec->u.process.cgroup_id)
+		return tt_map64_put(&x->pcg, rec->u.process.pid, rec->u.process.cgroup_id);
+	return 0;
+}
+
+int tt_extract_scan_done(struct tt_extract *x)
+{
+	size_t pos = 0;
+	uint64_t pid, cg;
+	while (tt_map64_next(&x->pcg, &pos, &pid, &cg))
+		if (tt_map64_get(&x->pids, pid, NULL) && tt_map64_put(&x->cgs, cg, 0) < 0)
+			return -ENOMEM;
+	tt_map64_free(&x->pcg);
 	return 0;
 }
 
@@ -126,12 +81,14 @@ int tt_extract_wanted(const struct tt_extract *x, const struct tt_record *rec)
 	uint64_t sock;
 	uint32_t pid;
 	if (sock_of(rec, &sock, &pid))
-		return set_has(&x->socks, sock);
+		return tt_map64_get(&x->socks, sock, NULL);
 	switch (rec->type) {
 	case TT_REC_PROCESS:
-		return set_has(&x->pids, rec->u.process.pid);
+		return tt_map64_get(&x->pids, rec->u.process.pid, NULL);
 	case TT_REC_PROCESS_EXIT:
-		return set_has(&x->pids, rec->u.process_exit.pid);
+		return tt_map64_get(&x->pids, rec->u.process_exit.pid, NULL);
+	case TT_REC_CGROUP: /* names of the selected processes' cgroups, no other */
+		return tt_map64_get(&x->cgs, rec->u.cgroup.cgroup_id, NULL);
 	default: /* LOSS, CLOCK_SYNC, STATS, END: about the whole capture */
 		return 1;
 	}
@@ -139,10 +96,10 @@ int tt_extract_wanted(const struct tt_extract *x, const struct tt_record *rec)
 
 uint64_t tt_extract_sockets(const struct tt_extract *x)
 {
-	return x->socks.n;
+	return tt_map64_len(&x->socks);
 }
 
 uint64_t tt_extract_processes(const struct tt_extract *x)
 {
-	return x->pids.n;
+	return tt_map64_len(&x->pids);
 }

@@ -6,11 +6,13 @@
  * Three reads of the same input: the analysis marks the sockets of matching transactions
  * (tt_extract_select); a scan collects the processes that used those sockets (tt_extract_scan);
  * the copy keeps, in the input's order, every record tt_extract_wanted() accepts: DATA, CONN and
- * CLOSE of the selected sockets, PROCESS and PROCESS_EXIT of their processes, and every LOSS,
- * CLOCK_SYNC, STATS and END record (they hold for the whole capture).
+ * CLOSE of the selected sockets, PROCESS and PROCESS_EXIT of their processes, CGROUP of those
+ * processes' cgroups, and every LOSS, CLOCK_SYNC, STATS and END record (they hold for the whole
+ * capture).
  *
- * Memory: two hash sets of 64-bit ids, growing with the number of selected sockets and processes
- * (16 bytes per entry at most; not bounded by a cap, since the output must hold every one).
+ * Memory: two sets of 64-bit ids (analyze/map64.h), growing with the number of selected sockets
+ * and processes (about 24 bytes per entry; not bounded by a cap, since the output must hold
+ * every one).
  *
  * Ownership: the extract object owns its sets; records are borrowed for the duration of a call.
  */
@@ -29,6 +31,8 @@ struct tt_extract *tt_extract_new(void);
 int tt_extract_select(struct tt_extract *x, uint64_t sock_id);
 /* Second read: notes the process of every record of a selected socket. 0 or -ENOMEM. */
 int tt_extract_scan(struct tt_extract *x, const struct tt_record *rec);
+/* End of the second read: the selected processes' cgroups are known. 0 or -ENOMEM. */
+int tt_extract_scan_done(struct tt_extract *x);
 /* Third read: 1 when the record goes to the output. */
 int tt_extract_wanted(const struct tt_extract *x, const struct tt_record *rec);
 /* Selected sockets and their processes so far. */

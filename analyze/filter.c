@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "analyze/filter.h"
+#include "analyze/cgroups.h"
+#include "analyze/proto.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -24,13 +26,27 @@ struct cond {
 	char *values[MAX_ITEMS]; /* header value globs, or NULL */
 	struct status_range st[MAX_ITEMS];
 	uint64_t nums[MAX_ITEMS];
+	const struct tt_proto *protos[MAX_ITEMS]; /* TT_F_PROTO */
 	regex_t re;
 	int have_re;
+	/* the protocol field a protocol condition reads, for the last protocol seen */
+	const char *field;
+	const struct tt_proto *fpr;
+	const struct tt_field *fld;
+};
+
+/* The protocol field each kind reads (NULL: a core condition). */
+static const char *const kind_field[] = {
+    [TT_F_STATUS] = "status",
+    [TT_F_METHOD] = "method",
+    [TT_F_PATH] = "path",
+    [TT_F_HOST] = "host",
 };
 
 struct tt_filter {
 	struct cond *c[MAX_CONDS];
 	size_t n;
+	char host[256]; /* the recording's host (tt_filter_set_host) */
 	uint64_t since, until;
 };
 
@@ -39,20 +55,23 @@ struct tt_filter *tt_filter_new(void)
 	return calloc(1, sizeof(struct tt_filter));
 }
 
+static void cond_free(struct cond *c)
+{
+	for (size_t j = 0; j < c->n; j++) {
+		free(c->items[j]);
+		free(c->values[j]);
+	}
+	if (c->have_re)
+		regfree(&c->re);
+	free(c);
+}
+
 void tt_filter_free(struct tt_filter *f)
 {
 	if (!f)
 		return;
-	for (size_t i = 0; i < f->n; i++) {
-		struct cond *c = f->c[i];
-		for (size_t j = 0; j < c->n; j++) {
-			free(c->items[j]);
-			free(c->values[j]);
-		}
-		if (c->have_re)
-			regfree(&c->re);
-		free(c);
-	}
+	for (size_t i = 0; i < f->n; i++)
+		cond_free(f->c[i]);
 	free(f);
 }
 
@@ -127,6 +146,59 @@ static int parse_status(const char *s, struct status_range *r)
 	return 0;
 }
 
+static const char *const flag_name[] = {
+    [TT_F_STATUS] = "status", [TT_F_METHOD] = "method", [TT_F_PATH] = "path",
+    [TT_F_HOST] = "host",     [TT_F_PID] = "pid",	    [TT_F_COMM] = "comm",
+    [TT_F_PORT] = "port",     [TT_F_SIDE] = "side",	    [TT_F_MIN_DUR] = "min-duration",
+    [TT_F_GREP] = "grep",     [TT_F_HEADER] = "header", [TT_F_PROTO] = "proto",
+    [TT_F_ERRORS] = "errors", [TT_F_OP] = "op",	    [TT_F_TARGET] = "target",
+    [TT_F_HOST_NAME] = "host-name", [TT_F_CONTAINER] = "container", [TT_F_IMAGE] = "image",
+    [TT_F_UNIT] = "unit", [TT_F_POD] = "pod"};
+
+int tt_filter_kind_by_name(const char *name, enum tt_filter_kind *kind)
+{
+	for (size_t i = 0; i < sizeof(flag_name) / sizeof(flag_name[0]); i++)
+		if (flag_name[i] && !strcmp(flag_name[i], name)) {
+			*kind = (enum tt_filter_kind)i;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* A list flag given again adds to the first one's list (either value matches, like a comma
+ * list); 1 when c was merged (and freed), with *rc the result. --header and --grep given twice
+ * must both match: they are not merged. */
+static int merge(struct tt_filter *f, struct cond *c, char *err, size_t errlen, const char *value,
+		 int *rc)
+{
+	if (c->kind == TT_F_HEADER || c->kind == TT_F_GREP || c->kind == TT_F_MIN_DUR ||
+	    c->kind == TT_F_ERRORS)
+		return 0;
+	struct cond *o = NULL;
+	for (size_t i = 0; i < f->n && !o; i++)
+		if (f->c[i]->kind == c->kind)
+			o = f->c[i];
+	if (!o)
+		return 0;
+	*rc = 0;
+	if (o->n + c->n > MAX_ITEMS) {
+		snprintf(err, errlen, "--%s '%s': too many values", flag_name[c->kind], value);
+		*rc = -EINVAL;
+		cond_free(c);
+		return 1;
+	}
+	for (size_t j = 0; j < c->n; j++, o->n++) {
+		o->items[o->n] = c->items[j];
+		o->values[o->n] = c->values[j];
+		o->st[o->n] = c->st[j];
+		o->nums[o->n] = c->nums[j];
+		o->protos[o->n] = c->protos[j];
+		c->items[j] = c->values[j] = NULL;
+	}
+	cond_free(c);
+	return 1;
+}
+
 int tt_filter_add(struct tt_filter *f, enum tt_filter_kind kind, const char *value, char *err,
 		  size_t errlen)
 {
@@ -138,6 +210,12 @@ int tt_filter_add(struct tt_filter *f, enum tt_filter_kind kind, const char *val
 	if (!c)
 		return -ENOMEM;
 	c->kind = kind;
+	if ((size_t)kind < sizeof(kind_field) / sizeof(kind_field[0]))
+		c->field = kind_field[kind];
+	if (kind == TT_F_ERRORS) {
+		f->c[f->n++] = c;
+		return 0;
+	}
 	if (kind == TT_F_GREP) {
 		int rc = regcomp(&c->re, value, REG_EXTENDED | REG_NOSUB | REG_NEWLINE);
 		if (rc) {
@@ -162,13 +240,24 @@ int tt_filter_add(struct tt_filter *f, enum tt_filter_kind kind, const char *val
 		f->c[f->n++] = c;
 		return 0;
 	}
-	char *copy = strdup(value), *save = NULL;
+	char *copy = strdup(value), *next = copy;
 	if (!copy) {
 		free(c);
 		return -ENOMEM;
 	}
 	int rc = 0;
-	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	for (char *tok; (tok = next);) {
+		next = strchr(tok, ',');
+		if (next)
+			*next++ = 0;
+		if (!*tok && (next || tok != copy)) { /* "a,,b", "a," : not silently dropped */
+			snprintf(err, errlen, "--%s '%s': an empty item in the list", flag_name[kind],
+				 value);
+			rc = -EINVAL;
+			break;
+		}
+		if (!*tok)
+			break; /* the whole value is empty: said below */
 		if (c->n >= MAX_ITEMS) {
 			snprintf(err, errlen, "too many values in '%s'", value);
 			rc = -EINVAL;
@@ -189,10 +278,12 @@ int tt_filter_add(struct tt_filter *f, enum tt_filter_kind kind, const char *val
 		case TT_F_PORT:
 			errno = 0;
 			c->nums[i] = strtoull(tok, &end, 10);
-			if (end == tok || *end || errno ||
-			    c->nums[i] > (kind == TT_F_PORT ? 65535u : 0xffffffffu)) {
-				snprintf(err, errlen, "--%s '%s': expected a number",
-					 kind == TT_F_PID ? "pid" : "port", tok);
+			if (end == tok || *end || errno || !isdigit((unsigned char)*tok) ||
+			    c->nums[i] > (kind == TT_F_PORT ? 65535u : 0xffffffffu) ||
+			    (kind == TT_F_PORT && !c->nums[i])) {
+				snprintf(err, errlen, "--%s '%s': expected a number%s",
+					 kind == TT_F_PID ? "pid" : "port", tok,
+					 kind == TT_F_PORT ? " from 1 to 65535" : "");
 				rc = -EINVAL;
 			}
 			break;
@@ -204,6 +295,17 @@ int tt_filter_add(struct tt_filter *f, enum tt_filter_kind kind, const char *val
 			else {
 				snprintf(err, errlen, "--side '%s': expected client or server",
 					 tok);
+				rc = -EINVAL;
+			}
+			break;
+		case TT_F_PROTO:
+			if (!(c->protos[i] = tt_proto_find(tok))) {
+				char names[256] = "";
+				size_t o = 0;
+				for (size_t k = 0; k < tt_proto_count() && o < sizeof(names); k++)
+					o += (size_t)snprintf(names + o, sizeof(names) - o, "%s%s",
+							      k ? ", " : "", tt_proto_at(k)->name);
+				snprintf(err, errlen, "--proto '%s': expected one of %s", tok, names);
 				rc = -EINVAL;
 			}
 			break;
@@ -230,12 +332,11 @@ int tt_filter_add(struct tt_filter *f, enum tt_filter_kind kind, const char *val
 	}
 	free(copy);
 	if (!rc && c->n == 0) {
-		static const char *const flag[] = {"status",	   "method", "path",  "host",
-						   "pid",	   "comm",   "port",  "side",
-						   "min-duration", "grep",   "header"};
-		snprintf(err, errlen, "--%s '%s': expected a value", flag[kind], value);
+		snprintf(err, errlen, "--%s '%s': expected a value", flag_name[kind], value);
 		rc = -EINVAL;
 	}
+	if (!rc && merge(f, c, err, errlen, value, &rc))
+		return rc;
 	if (rc) {
 		for (size_t j = 0; j < c->n; j++) {
 			free(c->items[j]);
@@ -254,10 +355,28 @@ void tt_filter_set_time(struct tt_filter *f, uint64_t since_boot, uint64_t until
 	f->until = until_boot;
 }
 
+void tt_filter_set_host(struct tt_filter *f, const char *host)
+{
+	snprintf(f->host, sizeof(f->host), "%s", host ? host : "");
+}
+
+int tt_filter_empty(const struct tt_filter *f)
+{
+	return !f->n && !f->since && !f->until;
+}
+
 int tt_filter_needs_bodies(const struct tt_filter *f)
 {
 	for (size_t i = 0; i < f->n; i++)
 		if (f->c[i]->kind == TT_F_GREP)
+			return 1;
+	return 0;
+}
+
+int tt_filter_needs_headers(const struct tt_filter *f)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (f->c[i]->kind == TT_F_GREP || f->c[i]->kind == TT_F_HEADER)
 			return 1;
 	return 0;
 }
@@ -305,47 +424,101 @@ static int header_match(const struct tt_msg *m, const char *name, const char *va
 	return 0;
 }
 
-static int cond_match(const struct cond *c, const struct tt_txn *t)
+/* --grep: the protocol's start lines, headers and bodies. */
+static int grep_txn(const regex_t *re, const struct tt_txn *t)
 {
-	if (c->kind == TT_F_GREP) {
-		char line[TT_TXN_MAX_TARGET + 64];
-		if (t->op) {
-			snprintf(line, sizeof(line), "%s %s %s", t->op, t->target ? t->target : "",
-				 t->version ? t->version : "");
-			if (re_str(&c->re, line))
-				return 1;
-		}
-		if (t->status) {
-			snprintf(line, sizeof(line), "%s %d %s",
-				 t->resp_version ? t->resp_version : "HTTP/1.1", t->status,
-				 t->status_text ? t->status_text : "");
-			if (re_str(&c->re, line))
-				return 1;
-		}
-		return grep_msg(&c->re, &t->req) || grep_msg(&c->re, &t->resp);
+	char line[TT_TXN_MAX_TARGET + 64];
+	int have_line = t->pr && t->pr->line;
+	if (t->op) {
+		if (have_line)
+			t->pr->line(t, TT_LINE_REQ, line, sizeof(line));
+		else
+			snprintf(line, sizeof(line), "%s %s", t->op, t->target ? t->target : "");
+		if (re_str(re, line))
+			return 1;
 	}
-	if (c->kind == TT_F_MIN_DUR)
+	if (t->outcome != TT_OUTCOME_NONE && have_line && t->pr->line(t, TT_LINE_RESP, line, sizeof(line)) &&
+	    re_str(re, line))
+		return 1;
+	return grep_msg(re, &t->req) || grep_msg(re, &t->resp);
+}
+
+/* The value of the protocol field c reads; 0 when t's protocol has no such field or t has no
+ * value for it. */
+static int field_val(struct cond *c, const struct tt_txn *t, struct tt_val *v)
+{
+	if (c->fpr != t->pr || !c->fpr) {
+		c->fpr = t->pr;
+		c->fld = tt_proto_field(t->pr, c->field);
+	}
+	return c->fld && c->fld->get && c->fld->get(t, v);
+}
+
+/* --container: the name, the line's "pod/container", the id by glob or by its first 4+ digits. */
+static int container_match(const char *glob, const struct tt_cginfo *cg)
+{
+	if ((cg->container && !fnmatch(glob, cg->container, 0)) ||
+	    (cg->label && cg->container && !fnmatch(glob, cg->label, 0)))
+		return 1;
+	if (!cg->container_id)
+		return 0;
+	if (!fnmatch(glob, cg->container_id, 0))
+		return 1;
+	size_t n = strlen(glob);
+	return n >= 4 && strspn(glob, "0123456789abcdef") == n &&
+	       !strncmp(cg->container_id, glob, n);
+}
+
+static int pod_match(const char *glob, const struct tt_cginfo *cg)
+{
+	char full[520];
+	if (!cg->pod)
+		return 0;
+	if (!fnmatch(glob, cg->pod, 0))
+		return 1;
+	snprintf(full, sizeof(full), "%.255s/%.255s", cg->namespace_ ? cg->namespace_ : "",
+		 cg->pod);
+	return cg->namespace_ && !fnmatch(glob, full, 0);
+}
+
+static int cond_match(const struct tt_filter *f, struct cond *c, const struct tt_txn *t)
+{
+	struct tt_val v = {0};
+	switch (c->kind) {
+	case TT_F_GREP:
+		return grep_txn(&c->re, t);
+	case TT_F_MIN_DUR:
 		return tt_txn_duration_ns(t) >= c->nums[0];
+	case TT_F_ERRORS:
+		return t->outcome == TT_OUTCOME_ERROR;
+	case TT_F_STATUS:
+	case TT_F_METHOD:
+	case TT_F_PATH:
+	case TT_F_HOST:
+		if (!field_val(c, t, &v))
+			return 0;
+		break;
+	default:
+		break;
+	}
 	for (size_t i = 0; i < c->n; i++) {
 		switch (c->kind) {
 		case TT_F_STATUS:
-			if (t->status && t->status >= c->st[i].lo && t->status <= c->st[i].hi)
+			if (v.i >= c->st[i].lo && v.i <= c->st[i].hi)
 				return 1;
 			break;
 		case TT_F_METHOD:
-			if (t->op && !strcasecmp(t->op, c->items[i]))
+			if (!strcasecmp(v.s, c->items[i]))
 				return 1;
 			break;
 		case TT_F_PATH: {
-			if (!t->target)
-				break;
 			if (strchr(c->items[i], '?')) {
-				if (!fnmatch(c->items[i], t->target, 0))
+				if (!fnmatch(c->items[i], v.s, 0))
 					return 1;
 				break;
 			}
-			size_t n = strcspn(t->target, "?");
-			char *p = strndup(t->target, n);
+			size_t n = strcspn(v.s, "?");
+			char *p = strndup(v.s, n);
 			int m = p && !fnmatch(c->items[i], p, 0);
 			free(p);
 			if (m)
@@ -353,11 +526,10 @@ static int cond_match(const struct cond *c, const struct tt_txn *t)
 			break;
 		}
 		case TT_F_HOST:
-			if (t->authority && !fnmatch(c->items[i], t->authority, FNM_CASEFOLD))
+			if (!fnmatch(c->items[i], v.s, FNM_CASEFOLD))
 				return 1;
-			if (t->authority && strchr(t->authority, ':') &&
-			    !strchr(c->items[i], ':')) {
-				char *h = strndup(t->authority, strcspn(t->authority, ":"));
+			if (strchr(v.s, ':') && !strchr(c->items[i], ':')) {
+				char *h = strndup(v.s, strcspn(v.s, ":"));
 				int m = h && !fnmatch(c->items[i], h, FNM_CASEFOLD);
 				free(h);
 				if (m)
@@ -386,6 +558,38 @@ static int cond_match(const struct cond *c, const struct tt_txn *t)
 			    header_match(&t->resp, c->items[i], c->values[i]))
 				return 1;
 			break;
+		case TT_F_PROTO:
+			if (t->pr == c->protos[i])
+				return 1;
+			break;
+		case TT_F_OP:
+			if (t->op && !fnmatch(c->items[i], t->op, FNM_CASEFOLD))
+				return 1;
+			break;
+		case TT_F_TARGET:
+			if (t->target && !fnmatch(c->items[i], t->target, 0))
+				return 1;
+			break;
+		case TT_F_HOST_NAME:
+			if (!fnmatch(c->items[i], t->host ? t->host : f->host, FNM_CASEFOLD))
+				return 1;
+			break;
+		case TT_F_CONTAINER:
+			if (t->cg && container_match(c->items[i], t->cg))
+				return 1;
+			break;
+		case TT_F_IMAGE:
+			if (t->cg && t->cg->image && !fnmatch(c->items[i], t->cg->image, 0))
+				return 1;
+			break;
+		case TT_F_UNIT:
+			if (t->cg && t->cg->unit && !fnmatch(c->items[i], t->cg->unit, 0))
+				return 1;
+			break;
+		case TT_F_POD:
+			if (t->cg && pod_match(c->items[i], t->cg))
+				return 1;
+			break;
 		default:
 			break;
 		}
@@ -401,7 +605,7 @@ int tt_filter_match(const struct tt_filter *f, const struct tt_txn *t)
 	if (f->until && ts >= f->until)
 		return 0;
 	for (size_t i = 0; i < f->n; i++)
-		if (!cond_match(f->c[i], t))
+		if (!cond_match(f, f->c[i], t))
 			return 0;
 	return 1;
 }

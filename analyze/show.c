@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,18 +16,32 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "analyze/engine.h"
-#include "analyze/extract.h"
 #include "analyze/filter.h"
+#include "analyze/input.h"
 #include "analyze/output.h"
-#include "analyze/redact.h"
+#include "analyze/pipeline.h"
+#include "analyze/proto.h"
+#include "analyze/sink/curl.h"
+#include "analyze/sink/har.h"
+#include "analyze/sink/json.h"
+#include "analyze/sink/line.h"
+#include "analyze/sink/otlp.h"
+#include "analyze/sink/pcapng.h"
+#include "analyze/sink/stats.h"
+#include "analyze/sink/tinytap.h"
+#include "analyze/sink/trace.h"
+#include "analyze/web/serve.h"
 #include "format/reader.h"
-#include "format/writer.h"
 
-#define PROG		       "tinytap-show"
-#define MAX_CONSECUTIVE_ERRORS 10000
+#define PROG "tinytap-show"
+#define EXPORT_BODY_CAP (1u << 20) /* body bytes kept per message for HAR and curl */
+#define MAX_THREADS 1024
+#define PREFETCH_BLOCKS 1 /* blocks decompressed ahead of the analysis with --threads >= 2 */
 
 enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+
+/* --format: the line view (or JSON with --json), or an export. */
+enum fmt { FMT_LINE = 0, FMT_CURL, FMT_HAR, FMT_PCAPNG, FMT_OTLP };
 
 /* --since / --until as given: resolved once the capture's start time is known. */
 struct when {
@@ -40,35 +55,35 @@ struct when {
 };
 
 static struct options {
-	const char *input;
+	const char *input;	   /* the first recording */
+	const char *const *inputs; /* every one (argv), ninputs of them */
+	size_t ninputs;
+	int merge; /* several recordings, or a directory: read as one timeline */
 	int verbose, json, utc, quiet;
 	int redact;
 	const char *write_out; /* -w: write the matching connections here instead of showing */
+	int stats;	       /* --stats: a table of groups instead of transactions */
+	int trace;	       /* --trace: request chains as trees */
+	const char *trace_id;
+	int serve;		  /* --serve: the web page */
+	const char *serve_at;	  /* [ADDR:]PORT, or NULL for the default */
+	size_t keep;		  /* --keep: transactions --serve keeps */
+	int format;	       /* --format: enum fmt */
+	enum tt_stats_by by;
+	int by_set;
+	int side_set; /* --side given: exports keep what it says, not one side per exchange */
 	int color;	       /* -1 auto, 0 never, 1 always */
 	int live;	       /* -1 auto */
 	size_t body_show;
+	int body_max_set;
 	uint64_t slow_ns;
+	unsigned threads; /* --threads; 0: the CPUs available */
 	struct when since, until;
 	struct tt_filter *filter;
 } opts = {.color = -1, .live = -1, .body_show = 4096, .slow_ns = 1000000000ull};
 
 static volatile sig_atomic_t stop;
 
-struct run {
-	struct tt_engine *eng;
-	struct tt_output_opts out;
-	uint64_t shown; /* with -w: matched */
-	int live;
-	struct tt_redactor *red; /* --redact */
-	uint8_t *scratch;	 /* a redacted copy of the current DATA payload */
-	size_t scratch_cap;
-	uint64_t masked;      /* bytes masked by --redact */
-	struct tt_extract *x; /* -w */
-	struct tt_writer *w;  /* -w, while copying */
-	uint64_t last_ts;     /* of the last record copied */
-	int oom;
-	char err[256];
-};
 
 /* The first Ctrl-C ends the read and shows what was read; a second one kills at once. */
 static void on_signal(int sig)
@@ -84,24 +99,36 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "Usage: " PROG " [OPTIONS] FILE|-\n"
-	    "Shows the HTTP/1.x transactions in a .tinytap recording, one line each:\n"
+	    "Usage: " PROG " [OPTIONS] FILE|DIR|- [FILE...]\n"
+	    "Shows the transactions in a .tinytap recording (request and response, command\n"
+	    "and reply, query and result), one line each. Several recordings, or a directory\n"
+	    "of them (a recorder's rotated files, several hosts'), are read as one timeline:\n"
+	    "each host's clock from its own recording, its name on the lines.\n"
 	    "  [12:34:56.790] srv pid=12345 nginx      GET /index.html → 200 156 bytes (1.2ms)\n"
 	    "'cli' is the view of the process that sent the request, 'srv' of the one that\n"
 	    "received it; on one machine both ends are recorded and both lines are real.\n"
 	    "Lines are in the order of the request's first byte (live: as they complete).\n"
+	    "The protocol of each connection is told from its first bytes (both directions),\n"
+	    "not from its port; other protocols than HTTP name themselves on the line.\n"
 	    "Markers: (no response) request without an answer before close or the end of the\n"
 	    "capture; ? ? ... [no request] the recording started after the request; [gap] bytes\n"
 	    "were lost or not captured (the sizes stay exact); [invalid: why] the parser rejected\n"
 	    "a message (a request smuggling shape, a bad chunk size...; what follows is scanned\n"
 	    "for the next message); [incomplete] a message could not be parsed to its end (cut by\n"
 	    "the close); [evicted] dropped from memory (too many connections or too many\n"
-	    "requests waiting for responses); [upgrade] not HTTP after this (101, CONNECT).\n"
-	    "JSON fields: ts side pid tid comm cgroup_id local remote sock_id method path host\n"
-	    "version status status_text req_body_bytes resp_body_bytes req_wire_bytes\n"
-	    "resp_wire_bytes duration_us req_headers resp_headers complete incomplete (reason)\n"
-	    "[error interim_status upgraded; -vv: req_body/resp_body or *_body_b64,\n"
-	    "*_body_truncated].\n"
+	    "requests waiting for responses); [upgrade] the connection changed protocol after\n"
+	    "this (101, CONNECT). A message that expects no answer (a WebSocket message)\n"
+	    "shows the way it went from this process instead: → sent, ← received.\n"
+	    "JSON fields: ts proto op target outcome (ok, error, none) side pid tid comm\n"
+	    "cgroup_id [container container_id image compose_project compose_service pod\n"
+	    "namespace unit: when the recording names the cgroup] local remote sock_id\n"
+	    "peer_sock_id (the other end's socket when both are recorded) <protocol fields>\n"
+	    "req_body_bytes resp_body_bytes\n"
+	    "req_wire_bytes resp_wire_bytes [req_body_captured resp_body_captured: false when\n"
+	    "body bytes went by without their content, e.g. sendfile] duration_us req_headers\n"
+	    "resp_headers complete incomplete (reason) [oneway: true for a message that\n"
+	    "expects no answer] [error <protocol fields>; -vv:\n"
+	    "req_body/resp_body or *_body_b64, *_body_truncated].\n"
 	    "\n"
 	    "Output:\n"
 	    "  -v, --verbose          add request and response headers (-vv: and bodies)\n"
@@ -113,9 +140,45 @@ static void usage(FILE *f)
 	    "      --slow=DURATION    highlight durations from this (default 1s)\n"
 	    "      --live             print each transaction as soon as it completes\n"
 	    "                         (default when reading a pipe)\n"
+	    "      --stats            a table instead: per endpoint (protocol, operation and\n"
+	    "                         target with ids folded: /users/{id}) the count, errors,\n"
+	    "                         error rate, p50/p90/p99/max duration, bytes; each\n"
+	    "                         exchange once (the client's view when both ends are\n"
+	    "                         recorded, unless --side); --json: one object per row\n"
+	    "      --trace[=ID]       request chains as trees (a span per transaction, under\n"
+	    "                         the one that caused it: the two ends of a local\n"
+	    "                         connection, a server thread's calls while it served a\n"
+	    "                         request, traceparent/B3/X-Request-Id ids); with\n"
+	    "                         filters, whole traces holding a matching span (*)\n"
+	    "      --by KEY           --stats groups by endpoint (default), comm, host,\n"
+	    "                         status, proto, side or container (the container or\n"
+	    "                         systemd unit; - for neither)\n"
+	    "      --format FMT       har: HAR 1.2 for the browsers' DevTools (Import HAR);\n"
+	    "                         pcapng: packets for Wireshark, synthesized from the\n"
+	    "                         socket calls (lost bytes are sequence gaps); curl: a\n"
+	    "                         runnable curl command per HTTP request, to replay it;\n"
+	    "                         otlp: OpenTelemetry spans (OTLP/JSON lines, both ends,\n"
+	    "                         linked as --trace) for Jaeger or Tempo via a collector;\n"
+	    "                         json, text. Exports keep each exchange once (the\n"
+	    "                         client's view when both ends are recorded, unless\n"
+	    "                         --side) and whole bodies up to --body-max (1 MiB)\n"
+	    "      --serve[=[ADDR:]PORT]\n"
+	    "                         a web page instead, the Network tab: a table with a\n"
+	    "                         waterfall, the filter box (these flags as words:\n"
+	    "                         status:5xx comm:nginx --side server), details, traces,\n"
+	    "                         stats; live with -. Default 127.0.0.1:8088 (port 0: any\n"
+	    "                         free one); prints the URL with its access token; keeps\n"
+	    "                         the newest --keep transactions. Ctrl-C stops it\n"
+	    "      --keep N           --serve: transactions kept (default 100000; 512 MiB)\n"
 	    "  -q, --quiet            no summary line on stderr\n"
+	    "      --threads N        threads to use (default: the CPUs available to it);\n"
+	    "                         with 2 or more, the next blocks of a recording file are\n"
+	    "                         decompressed and checked on a second thread while the\n"
+	    "                         first analyses (more are not used yet); 1: one thread.\n"
+	    "                         The output is the same whatever N\n"
 	    "\n"
-	    "Filters (different flags must all match; a comma list matches any):\n"
+	    "Filters (different flags must all match; a comma list, or the same flag given\n"
+	    "again, matches any; --header and --grep given twice must both match):\n"
 	    "      --status LIST      404, 5xx, 4xx,5xx, >=400, <300\n"
 	    "      --method LIST      GET,POST\n"
 	    "      --path GLOB        target path glob ('/api/*'); with '?' the query is matched "
@@ -131,6 +194,21 @@ static void usage(FILE *f)
 	    "                         (from the capture's start); by the request's first byte\n"
 	    "      --grep REGEX       POSIX ERE on request/status lines, headers and bodies\n"
 	    "      --header NAME[=V]  a request or response header (value glob, no case)\n"
+	    "      --proto LIST       protocols (see below): http/1.1,redis\n"
+	    "      --errors           outcome error: HTTP >= 400, a Redis error reply, an SQL\n"
+	    "                         error, a gRPC status other than OK...\n"
+	    "      --op GLOB          operation: method, command, SQL verb (no case)\n"
+	    "      --target GLOB      whole target: path with query, key, statement\n"
+	    "      --host-name GLOB   the recording's host (merged recordings: each its own)\n"
+	    "                         --status, --method, --path, --host match the protocols\n"
+	    "                         that have that field (HTTP), never the others\n"
+	    "      --container GLOB   container name (pod/container in Kubernetes), or its id\n"
+	    "                         (4+ first hex digits)\n"
+	    "      --image GLOB       container image ('nginx:*')\n"
+	    "      --unit GLOB        systemd unit ('nginx.service', '*.scope')\n"
+	    "      --pod GLOB         Kubernetes pod, or namespace/pod\n"
+	    "                         (who: the names tinytap-record found for the process's\n"
+	    "                         cgroup; a line shows them as srv api-service/python3)\n"
 	    "\n"
 	    "Bug reports:\n"
 	    "      --redact           mask credentials with '*', same length, before anything\n"
@@ -143,7 +221,20 @@ static void usage(FILE *f)
 	    "                         transaction (and its processes) to FILE, a .tinytap\n"
 	    "                         created 0600 (- for stdout); with --redact, masked\n"
 	    "\n"
-	    "  -h, --help             this help;  -V, --version\n"
+	    "  -h, --help             this help\n"
+	    "  -V, --version          the version\n"
+	    "\n"
+	    "Protocols (JSON proto, --proto; and the fields each adds to JSON):\n");
+	for (size_t i = 0; i < tt_proto_count(); i++) {
+		const struct tt_proto *p = tt_proto_at(i);
+		fprintf(f, "  %-16s", p->name);
+		for (size_t k = 0; k < p->nfields; k++)
+			if (p->fields[k].absent != TT_FJ_NONE)
+				fprintf(f, " %s", p->fields[k].name);
+		fputc('\n', f);
+	}
+	fprintf(
+	    f,
 	    "\n"
 	    "Exit status: 0 ok, 1 unreadable or corrupt input (what could be read is shown),\n"
 	    "2 usage error.\n"
@@ -152,11 +243,22 @@ static void usage(FILE *f)
 	    "  " PROG " s.tinytap                              every transaction\n"
 	    "  " PROG " s.tinytap --status 4xx,5xx -v          errors, with headers\n"
 	    "  " PROG " s.tinytap --side server --comm nginx   what nginx served\n"
+	    "  " PROG " s.tinytap --container api-service      what that container did\n"
+	    "  " PROG " s.tinytap --stats --by container       per container: count, errors, p99\n"
 	    "  " PROG " s.tinytap --path '/api/*' --min-duration 100ms -vv\n"
 	    "  " PROG " s.tinytap --since +30s --until +1m --grep 'token=[0-9a-f]+'\n"
 	    "  " PROG " s.tinytap --json | jq -r 'select(.status >= 500) | .path'\n"
+	    "  " PROG " s.tinytap --errors --proto http/1.1    failed HTTP exchanges\n"
+	    "  " PROG " s.tinytap --comm api --proto http,pg,redis   one service's requests\n"
+	    "                         with its SQL and Redis calls in between, one timeline\n"
+	    "  " PROG " s.tinytap --stats --status 5xx         which endpoints fail, how slow\n"
+	    "  " PROG " s.tinytap --trace --status 5xx         the chains that ended in a 500\n"
 	    "  " PROG " s.tinytap --status 5xx --redact -w bug.tinytap   to attach to a bug\n"
-	    "  sudo tinytap-record -o - | " PROG " -           live\n");
+	    "  " PROG " s.tinytap --format har > s.har       open in DevTools, Network tab\n"
+	    "  " PROG " s.tinytap --port 8080 --format pcapng > s.pcapng   for Wireshark\n"
+	    "  sudo tinytap-record -o - | " PROG " -           live\n"
+	    "  " PROG " s.tinytap --serve                      in the browser (URL printed)\n"
+	    "  sudo tinytap-record -o - | " PROG " --serve 8088 -   live, in the browser\n");
 }
 
 static int parse_when(const char *s, struct when *w)
@@ -223,24 +325,6 @@ static int64_t resolve_when(const struct when *w, int64_t start_wall_ns, int utc
 	return (int64_t)t * 1000000000 + w->frac_ns;
 }
 
-static void on_txn(void *ctx, struct tt_txn *t)
-{
-	struct run *r = ctx;
-	if (r->x) {
-		if (tt_filter_match(opts.filter, t)) {
-			r->shown++;
-			if (tt_extract_select(r->x, t->sock_id) < 0)
-				r->oom = 1;
-		}
-	} else if (tt_filter_match(opts.filter, t)) {
-		tt_output_txn(stdout, &r->out, t, tt_engine_wall_ns(r->eng, tt_txn_start(t)));
-		r->shown++;
-		if (r->live)
-			fflush(stdout);
-	}
-	tt_txn_free(t);
-}
-
 enum {
 	OPT_JSON = 256,
 	OPT_UTC,
@@ -262,6 +346,22 @@ enum {
 	OPT_GREP,
 	OPT_HEADER,
 	OPT_REDACT,
+	OPT_PROTO,
+	OPT_ERRORS,
+	OPT_OP,
+	OPT_TARGET,
+	OPT_STATS,
+	OPT_BY,
+	OPT_FORMAT,
+	OPT_TRACE,
+	OPT_HOST_NAME,
+	OPT_CONTAINER,
+	OPT_IMAGE,
+	OPT_UNIT,
+	OPT_POD,
+	OPT_SERVE,
+	OPT_KEEP,
+	OPT_THREADS,
 };
 
 static int parse_args(int argc, char **argv)
@@ -292,7 +392,23 @@ static int parse_args(int argc, char **argv)
 	    {"grep", required_argument, NULL, OPT_GREP},
 	    {"header", required_argument, NULL, OPT_HEADER},
 	    {"redact", no_argument, NULL, OPT_REDACT},
+	    {"proto", required_argument, NULL, OPT_PROTO},
+	    {"errors", no_argument, NULL, OPT_ERRORS},
+	    {"op", required_argument, NULL, OPT_OP},
+	    {"target", required_argument, NULL, OPT_TARGET},
+	    {"stats", no_argument, NULL, OPT_STATS},
+	    {"by", required_argument, NULL, OPT_BY},
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"trace", optional_argument, NULL, OPT_TRACE},
+	    {"host-name", required_argument, NULL, OPT_HOST_NAME},
 	    {"write", required_argument, NULL, 'w'},
+	    {"container", required_argument, NULL, OPT_CONTAINER},
+	    {"image", required_argument, NULL, OPT_IMAGE},
+	    {"unit", required_argument, NULL, OPT_UNIT},
+	    {"pod", required_argument, NULL, OPT_POD},
+	    {"serve", optional_argument, NULL, OPT_SERVE},
+	    {"keep", required_argument, NULL, OPT_KEEP},
+	    {"threads", required_argument, NULL, OPT_THREADS},
 	    {0},
 	};
 	static const enum tt_filter_kind fk[] = {
@@ -331,6 +447,78 @@ static int parse_args(int argc, char **argv)
 		case OPT_REDACT:
 			opts.redact = 1;
 			break;
+		case OPT_STATS:
+			opts.stats = 1;
+			break;
+		case OPT_TRACE:
+			opts.trace = 1;
+			if (optarg && (!*optarg || strspn(optarg, "0123456789abcdefABCDEF") !=
+							strlen(optarg) || strlen(optarg) > 32)) {
+				fprintf(stderr,
+					PROG ": --trace=%s: expected a trace id (up to 32 hex "
+					     "digits, a prefix is enough)\n",
+					optarg);
+				return -EINVAL;
+			}
+			opts.trace_id = optarg;
+			break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "curl")) {
+				opts.format = FMT_CURL;
+			} else if (!strcmp(optarg, "har")) {
+				opts.format = FMT_HAR;
+			} else if (!strcmp(optarg, "pcapng")) {
+				opts.format = FMT_PCAPNG;
+			} else if (!strcmp(optarg, "otlp")) {
+				opts.format = FMT_OTLP;
+			} else if (!strcmp(optarg, "json") || !strcmp(optarg, "jsonl")) {
+				opts.json = 1;
+			} else if (!strcmp(optarg, "text") || !strcmp(optarg, "line")) {
+				opts.format = FMT_LINE;
+			} else {
+				fprintf(stderr,
+					PROG ": --format '%s': expected har, pcapng, otlp, curl, json "
+					     "or text\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case OPT_SERVE:
+			opts.serve = 1;
+			opts.serve_at = optarg;
+			if (optarg) {
+				char a[256], e[300];
+				uint16_t port;
+				if (tt_serve_parse_listen(optarg, a, sizeof(a), &port, e, sizeof(e)) <
+				    0) {
+					fprintf(stderr, PROG ": %s\n", e);
+					return -EINVAL;
+				}
+			}
+			break;
+		case OPT_KEEP: {
+			char *end;
+			errno = 0;
+			unsigned long long v = strtoull(optarg, &end, 10);
+			if (!isdigit((unsigned char)*optarg) || *end || errno || !v || v > 10000000) {
+				fprintf(stderr, PROG ": --keep '%s': expected a number from 1 to "
+						     "10000000\n",
+					optarg);
+				return -EINVAL;
+			}
+			opts.keep = (size_t)v;
+			break;
+		}
+		case OPT_BY:
+			if (tt_stats_parse_by(optarg, &opts.by) < 0) {
+				fprintf(stderr,
+					PROG ": --by '%s': expected endpoint, comm, host, status, "
+					     "proto, side or container\n",
+					optarg);
+				return -EINVAL;
+			}
+			opts.by_set = 1;
+			break;
 		case 'w':
 			if (!*optarg) {
 				fprintf(stderr,
@@ -364,6 +552,20 @@ static int parse_args(int argc, char **argv)
 				return -EINVAL;
 			}
 			opts.body_show = (size_t)v;
+			opts.body_max_set = 1;
+			break;
+		}
+		case OPT_THREADS: {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (end == optarg || *end || errno || v < 1 || v > MAX_THREADS ||
+			    optarg[0] == '-') {
+				fprintf(stderr, PROG ": --threads '%s': expected 1..%d\n", optarg,
+					MAX_THREADS);
+				return -EINVAL;
+			}
+			opts.threads = (unsigned)v;
 			break;
 		}
 		case OPT_SLOW:
@@ -385,6 +587,17 @@ static int parse_args(int argc, char **argv)
 				return -EINVAL;
 			}
 			break;
+		case OPT_ERRORS:
+			optarg = "";
+			/* fall through */
+		case OPT_HOST_NAME:
+		case OPT_PROTO:
+		case OPT_OP:
+		case OPT_TARGET:
+		case OPT_CONTAINER:
+		case OPT_IMAGE:
+		case OPT_UNIT:
+		case OPT_POD:
 		case OPT_GREP:
 		case OPT_HEADER:
 		case OPT_STATUS:
@@ -398,8 +611,18 @@ static int parse_args(int argc, char **argv)
 		case OPT_MIN_DUR: {
 			enum tt_filter_kind k = c == OPT_GREP	  ? TT_F_GREP
 						: c == OPT_HEADER ? TT_F_HEADER
+						: c == OPT_PROTO  ? TT_F_PROTO
+						: c == OPT_ERRORS ? TT_F_ERRORS
+						: c == OPT_OP	  ? TT_F_OP
+						: c == OPT_TARGET ? TT_F_TARGET
+						: c == OPT_HOST_NAME ? TT_F_HOST_NAME
+						: c == OPT_CONTAINER ? TT_F_CONTAINER
+						: c == OPT_IMAGE  ? TT_F_IMAGE
+						: c == OPT_UNIT	  ? TT_F_UNIT
+						: c == OPT_POD	  ? TT_F_POD
 								  : fk[c - OPT_STATUS];
 			int rc = tt_filter_add(opts.filter, k, optarg, err, sizeof(err));
+			opts.side_set |= c == OPT_SIDE;
 			if (rc < 0) {
 				fprintf(stderr, PROG ": %s\n",
 					rc == -ENOMEM ? "out of memory" : err);
@@ -419,13 +642,70 @@ static int parse_args(int argc, char **argv)
 			return -EINVAL;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, PROG ": %s (see --help)\n",
-			optind >= argc ? "expected one recording (FILE or -)"
-				       : "expected exactly one recording");
+	if (optind >= argc) {
+		fprintf(stderr, PROG ": expected a recording (FILE, DIR or -) (see --help)\n");
 		return -EINVAL;
 	}
 	opts.input = argv[optind];
+	opts.inputs = (const char *const *)argv + optind;
+	opts.ninputs = (size_t)(argc - optind);
+	struct stat ist;
+	/* several files, a directory, or a quoted glob (a set of rotated files) */
+	opts.merge = opts.ninputs > 1 || (!stat(opts.input, &ist) && S_ISDIR(ist.st_mode)) ||
+		     (stat(opts.input, &ist) && strpbrk(opts.input, "*?["));
+	if (opts.merge) {
+		for (size_t i = 0; i < opts.ninputs; i++)
+			if (!strcmp(opts.inputs[i], "-")) {
+				fprintf(stderr, PROG ": - (stdin) is read alone, not with other "
+						     "recordings (see --help)\n");
+				return -EINVAL;
+			}
+		if (opts.write_out || opts.format == FMT_PCAPNG) {
+			fprintf(stderr, PROG ": %s reads one recording, not several (see --help)\n",
+				opts.write_out ? "-w" : "--format pcapng");
+			return -EINVAL;
+		}
+	}
+	if (opts.serve && (opts.write_out || opts.stats || opts.trace || opts.format || opts.json)) {
+		fprintf(stderr, PROG ": --serve shows a web page: not with %s (see --help)\n",
+			opts.write_out ? "-w"
+			: opts.stats   ? "--stats"
+			: opts.trace   ? "--trace"
+			: opts.json    ? "--json"
+				       : "--format");
+		return -EINVAL;
+	}
+	if (opts.keep && !opts.serve) {
+		fprintf(stderr, PROG ": --keep is for --serve (see --help)\n");
+		return -EINVAL;
+	}
+	if (opts.by_set && !opts.stats) {
+		fprintf(stderr, PROG ": --by groups --stats (see --help)\n");
+		return -EINVAL;
+	}
+	if (opts.trace && (opts.write_out || opts.stats || opts.format || opts.json)) {
+		fprintf(stderr, PROG ": --trace shows trees: not with %s (see --help)\n",
+			opts.write_out ? "-w"
+			: opts.stats   ? "--stats"
+			: opts.json    ? "--json"
+				       : "--format");
+		return -EINVAL;
+	}
+	if (opts.stats && (opts.write_out || opts.verbose || opts.format)) {
+		fprintf(stderr, PROG ": --stats shows a table: not with %s (see --help)\n",
+			opts.write_out ? "-w" : opts.verbose ? "-v" : "--format");
+		return -EINVAL;
+	}
+	if (opts.format && (opts.write_out || opts.json)) {
+		fprintf(stderr, PROG ": --format: not with %s (see --help)\n",
+			opts.write_out ? "-w" : "--json");
+		return -EINVAL;
+	}
+	if (opts.format == FMT_PCAPNG && isatty(STDOUT_FILENO)) {
+		fprintf(stderr, PROG ": --format pcapng: refusing to write a binary capture to a "
+				     "terminal (redirect it: > out.pcapng)\n");
+		return -EINVAL;
+	}
 	if (opts.write_out) {
 		struct stat in, out;
 		if (!strcmp(opts.write_out, "-") && isatty(STDOUT_FILENO)) {
@@ -444,29 +724,64 @@ static int parse_args(int argc, char **argv)
 	return 0;
 }
 
-static void summary(struct run *r, struct tt_reader *rd, int errors)
+/* Sockets with payload by protocol: "4 sockets (3 http/1.1, 1 unrecognized)", "(..., 1 upgraded
+ * to websocket)". Both ends of a local connection are two sockets. */
+static void conns_summary(const struct tt_streams_stats *ss)
 {
-	struct tt_engine_stats st;
-	tt_engine_get_stats(r->eng, &st);
-	char a[64] = "-", b[64] = "-", d[32] = "0s";
-	if (st.have_ts) {
-		tt_output_time(a, sizeof(a), tt_engine_wall_ns(r->eng, st.first_ts), opts.utc, 0);
-		tt_output_time(b, sizeof(b), tt_engine_wall_ns(r->eng, st.last_ts), opts.utc, 0);
-		tt_output_duration(d, sizeof(d), st.last_ts - st.first_ts);
+	fprintf(stderr, ", %" PRIu64 " socket%s", ss->conns, ss->conns == 1 ? "" : "s");
+	if (!ss->conns)
+		return;
+	const char *sep = " (";
+	for (size_t i = 0; i < tt_proto_count() && i < TT_PROTO_MAX; i++)
+		if (ss->conns_by_proto[i]) {
+			fprintf(stderr, "%s%" PRIu64 " %s", sep, ss->conns_by_proto[i],
+				tt_proto_at(i)->name);
+			sep = ", ";
+		}
+	if (ss->conns_unrecognized) {
+		fprintf(stderr, "%s%" PRIu64 " unrecognized", sep, ss->conns_unrecognized);
+		sep = ", ";
 	}
-	fprintf(stderr, PROG ": %" PRIu64 " of %" PRIu64 " transactions %s", r->shown, st.txns,
-		r->x ? "matched" : "shown");
-	if (st.have_ts)
+	for (size_t i = 0; i < tt_proto_count() && i < TT_PROTO_MAX; i++)
+		if (ss->handed_to[i]) {
+			fprintf(stderr, "%s%" PRIu64 " upgraded to %s", sep, ss->handed_to[i],
+				tt_proto_at(i)->name);
+			sep = ", ";
+		}
+	if (ss->conns_tls) {
+		fprintf(stderr, "%s%" PRIu64 " from TLS plaintext", sep, ss->conns_tls);
+		sep = ", ";
+	}
+	if (*sep == ',')
+		fputc(')', stderr);
+}
+
+static void summary(const struct tt_pipeline *p, struct tt_reader *rd, struct tt_input *in,
+		    int errors)
+{
+	struct tt_pipeline_stats ps;
+	tt_pipeline_get_stats(p, &ps);
+	const struct tt_engine_stats *st = &ps.eng;
+	char a[64] = "-", b[64] = "-", d[32] = "0s";
+	if (st->have_ts) {
+		tt_output_time(a, sizeof(a), tt_pipeline_wall_ns(p, st->first_ts), opts.utc, 0);
+		tt_output_time(b, sizeof(b), tt_pipeline_wall_ns(p, st->last_ts), opts.utc, 0);
+		tt_output_duration(d, sizeof(d), st->last_ts - st->first_ts);
+	}
+	fprintf(stderr, PROG ": %" PRIu64 " of %" PRIu64 " transactions %s", ps.shown, st->txns,
+		opts.write_out ? "matched" : "shown");
+	conns_summary(&st->streams);
+	if (st->have_ts)
 		fprintf(stderr, ", %s-%s (%s)", a, b, d);
 	else
 		fprintf(stderr, ", no records");
-	fprintf(stderr, ", %" PRIu64 " events lost", st.lost_events);
-	if (st.dropped_records)
-		fprintf(stderr, ", %" PRIu64 " payloads dropped", st.dropped_records);
-	if (st.streams.gap_bytes)
-		fprintf(stderr, ", %" PRIu64 " bytes not captured", st.streams.gap_bytes);
-	if (r->red && !r->x)
-		fprintf(stderr, ", %" PRIu64 " bytes redacted", r->masked);
+	fprintf(stderr, ", %" PRIu64 " events lost", st->lost_events);
+	if (st->dropped_records)
+		fprintf(stderr, ", %" PRIu64 " payloads dropped", st->dropped_records);
+	if (st->streams.gap_bytes)
+		fprintf(stderr, ", %" PRIu64 " bytes not captured", st->streams.gap_bytes);
+	if (opts.redact && !opts.write_out)
+		fprintf(stderr, ", %" PRIu64 " bytes redacted", ps.masked);
 	if (errors)
 		fprintf(stderr, ", %d read error%s", errors, errors == 1 ? "" : "s");
 	if (rd) {
@@ -475,124 +790,36 @@ static void summary(struct run *r, struct tt_reader *rd, int errors)
 		if (!rs.has_end)
 			fprintf(stderr, ", no end record (recorder killed or file cut)");
 	}
+	if (in) {
+		if (tt_input_files_read(in) < tt_input_files(in))
+			fprintf(stderr,
+				", %zu of %zu recordings read (--since/--until; %zu opened)",
+				tt_input_files_read(in), tt_input_files(in), tt_input_opens(in));
+		else
+			fprintf(stderr, ", %zu recordings", tt_input_files(in));
+		fprintf(stderr, " of %zu host%s", tt_input_sources(in),
+			tt_input_sources(in) == 1 ? "" : "s");
+		if (!tt_input_all_ended(in))
+			fprintf(stderr, ", not all have an end record");
+	}
 	fputc('\n', stderr);
 }
 
-/* --redact: masks a DATA record's payload in a copy (rec->payload then points to it). */
-static int redact_record(struct run *r, struct tt_record *rec)
+/* --threads, or the CPUs this process may run on. */
+static unsigned threads_available(void)
 {
-	if (rec->type == TT_REC_CLOSE) {
-		tt_redactor_forget(r->red, rec->u.close.sock_id);
-		return 0;
-	}
-	if (rec->type != TT_REC_DATA || !rec->payload || !rec->u.data.cap_len)
-		return 0;
-	size_t n = rec->u.data.cap_len;
-	if (n > r->scratch_cap) {
-		uint8_t *p = realloc(r->scratch, n);
-		if (!p)
-			return -ENOMEM;
-		r->scratch = p;
-		r->scratch_cap = n;
-	}
-	memcpy(r->scratch, rec->payload, n);
-	r->masked += tt_redactor_stream(r->red, rec->u.data.sock_id, rec->u.data.dir, r->scratch, n,
-					!!(rec->u.data.flags & TT_DATA_PEEK));
-	rec->payload = r->scratch;
-	return 0;
+	cpu_set_t set;
+	if (opts.threads)
+		return opts.threads;
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return (unsigned)CPU_COUNT(&set);
+	return 1;
 }
 
-/* Per-record step of a read of the input; rec NULL: records are missing here (a damaged block
- * was skipped). < 0 stops the read, with r->err saying why. */
-typedef int (*record_fn)(struct run *r, struct tt_record *rec);
-
-static int analyze_record(struct run *r, struct tt_record *rec)
+static void print_error(void *ctx, const char *msg)
 {
-	if (!rec) {
-		tt_engine_input_gap(r->eng);
-		return 0;
-	}
-	if ((r->red && redact_record(r, rec) < 0) || tt_engine_add(r->eng, rec) < 0 || r->oom) {
-		snprintf(r->err, sizeof(r->err), "out of memory");
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static int scan_record(struct run *r, struct tt_record *rec)
-{
-	if (rec && tt_extract_scan(r->x, rec) < 0) {
-		snprintf(r->err, sizeof(r->err), "out of memory");
-		return -ENOMEM;
-	}
-	return 0;
-}
-
-static int copy_record(struct run *r, struct tt_record *rec)
-{
-	int rc;
-	if (!rec) { /* tell readers of the copy that records are missing here */
-		struct tt_rec_loss l = {
-		    .ts_ns = r->last_ts, .cpu = UINT32_MAX, .reason = TT_LOSS_SOURCE_DAMAGED};
-		rc = tt_writer_add(r->w, TT_REC_LOSS, &l, sizeof(l), NULL, 0);
-	} else {
-		if (!tt_extract_wanted(r->x, rec))
-			return 0;
-		if (r->red && redact_record(r, rec) < 0) {
-			snprintf(r->err, sizeof(r->err), "out of memory");
-			return -ENOMEM;
-		}
-		uint32_t len = rec->type == TT_REC_DATA ? rec->u.data.cap_len : 0;
-		r->last_ts = rec->u.data.ts_ns; /* every record body starts with its boot ts */
-		rc = tt_writer_add(r->w, rec->type, &rec->u, tt_record_fixed_size(rec->type),
-				   len ? rec->payload : NULL, len);
-	}
-	if (rc < 0 && rc != -EINVAL && rc != -EMSGSIZE) {
-		snprintf(r->err, sizeof(r->err), "%s: %s", opts.write_out, strerror(-rc));
-		return rc;
-	}
-	return 0;
-}
-
-/* Reads rd to its end (or a stop signal), giving every record to fn. Returns the number of
- * errors; read errors are printed only when report is set (the first read of the input). */
-static int read_all(struct run *r, struct tt_reader *rd, int fd, record_fn fn, int report)
-{
-	int errors = 0, consecutive = 0;
-	while (!stop) {
-		struct tt_record rec;
-		if (r->live) {
-			/* Nothing more to read right now: show what is finished instead of waiting
-			 * for the reorder window to fill. */
-			struct pollfd pf = {.fd = fd, .events = POLLIN};
-			if (poll(&pf, 1, 0) == 0)
-				tt_engine_flush(r->eng);
-		}
-		int rc = tt_reader_next(rd, &rec);
-		if (rc == 0)
-			break;
-		if (rc < 0) {
-			if (rc == -EINTR && stop)
-				break;
-			if (report)
-				fprintf(stderr, PROG ": %s\n", tt_reader_errmsg(rd));
-			errors++;
-			if (fn(r, NULL) < 0) {
-				fprintf(stderr, PROG ": %s\n", r->err);
-				break;
-			}
-			if (rc != -EBADMSG || ++consecutive > MAX_CONSECUTIVE_ERRORS)
-				break;
-			continue;
-		}
-		consecutive = 0;
-		if (fn(r, &rec) < 0) {
-			fprintf(stderr, PROG ": %s\n", r->err);
-			errors++;
-			break;
-		}
-	}
-	return errors;
+	(void)ctx;
+	fprintf(stderr, PROG ": %s\n", msg);
 }
 
 /* -w with a pipe as input: the input is read three times, so it is kept in an unlinked file. */
@@ -644,107 +871,93 @@ static int spool_stdin(void)
 	return fd;
 }
 
-/* -w: created 0600 (it holds other people's traffic) and given to the sudo user. */
-static int open_out(const char *path)
+/* -w: the copy is made at the sink's end(), after the summary of what matched. */
+static int write_report(const struct tt_sink *sink)
 {
-	if (!strcmp(path, "-"))
-		return STDOUT_FILENO;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		fprintf(stderr, PROG ": cannot write '%s': %s\n", path, strerror(errno));
-		return -1;
-	}
-	fchmod(fd, 0600);
-	const char *uid_s = getenv("SUDO_UID"), *gid_s = getenv("SUDO_GID");
-	if (uid_s && gid_s && geteuid() == 0) {
-		char *e1, *e2;
-		unsigned long uid = strtoul(uid_s, &e1, 10), gid = strtoul(gid_s, &e2, 10);
-		if (*uid_s && *gid_s && !*e1 && !*e2 && fchown(fd, (uid_t)uid, (gid_t)gid))
-			fprintf(stderr, PROG ": could not give '%s' to uid %s: %s\n", path, uid_s,
-				strerror(errno));
-	}
-	return fd;
-}
-
-/* -w, after the analysis marked the sockets: which processes used them, then the copy. */
-static int write_selected(struct run *r, int fd, const char *name, const struct tt_file_info *fi)
-{
-	int ret = EXIT_OK, ofd = -1;
-	struct tt_reader *rd = NULL;
-
-	if (lseek(fd, 0, SEEK_SET) < 0 || !(rd = tt_reader_open_fd(fd, name))) {
-		fprintf(stderr, PROG ": %s: cannot read it again\n", name);
+	struct tt_sink_tinytap_report r;
+	tt_sink_tinytap_report(sink, &r);
+	if (r.warn[0])
+		fprintf(stderr, PROG ": %s\n", r.warn);
+	if (r.err[0]) {
+		fprintf(stderr, PROG ": %s\n", r.err);
 		return EXIT_RUNTIME;
 	}
-	read_all(r, rd, fd, scan_record, 0);
-	tt_reader_free(rd);
-	rd = NULL;
-	if (stop || lseek(fd, 0, SEEK_SET) < 0 || !(rd = tt_reader_open_fd(fd, name))) {
-		fprintf(stderr, PROG ": %s: cannot read it again\n", name);
-		return EXIT_RUNTIME;
-	}
-	ofd = open_out(opts.write_out);
-	if (ofd < 0) {
-		tt_reader_free(rd);
-		return EXIT_RUNTIME;
-	}
-	struct tt_file_info info = *fi;
-	if (r->red) /* the recorder's command line may hold a secret too */
-		tt_redact_buf((uint8_t *)info.options, strnlen(info.options, sizeof(info.options)));
-	r->w = tt_writer_open(ofd, &info, NULL);
-	if (!r->w) {
-		fprintf(stderr, PROG ": %s: %s\n", opts.write_out, strerror(errno));
-		ret = EXIT_RUNTIME;
-		goto out;
-	}
-	if (r->red) { /* the same masks as the analysis saw: a fresh redactor, the same order */
-		tt_redactor_free(r->red);
-		r->red = tt_redactor_new();
-		r->masked = 0;
-		if (!r->red) {
-			fprintf(stderr, PROG ": out of memory\n");
-			ret = EXIT_RUNTIME;
-			goto out;
-		}
-	}
-	read_all(r, rd, fd, copy_record, 0); /* damaged blocks: already reported, LOSS written */
-	struct tt_writer_stats ws;
-	tt_writer_get_stats(r->w, &ws);
-	int rc = tt_writer_close(r->w);
-	r->w = NULL;
-	if (rc < 0) {
-		if (!r->err[0])
-			fprintf(stderr, PROG ": %s: %s\n", opts.write_out, strerror(-rc));
-		ret = EXIT_RUNTIME;
-	} else if (r->err[0]) {
-		ret = EXIT_RUNTIME;
-	}
-	if (!opts.quiet) {
+	if (r.written && !opts.quiet) {
 		fprintf(stderr,
 			PROG ": wrote %s: %" PRIu64 " socket%s, %" PRIu64 " process%s, %" PRIu64
 			     " records",
-			strcmp(opts.write_out, "-") ? opts.write_out : "<stdout>",
-			tt_extract_sockets(r->x), tt_extract_sockets(r->x) == 1 ? "" : "s",
-			tt_extract_processes(r->x), tt_extract_processes(r->x) == 1 ? "" : "es",
-			ws.records);
-		if (r->red)
-			fprintf(stderr, ", %" PRIu64 " bytes redacted", r->masked);
+			strcmp(opts.write_out, "-") ? opts.write_out : "<stdout>", r.sockets,
+			r.sockets == 1 ? "" : "s", r.processes, r.processes == 1 ? "" : "es",
+			r.records);
+		if (opts.redact)
+			fprintf(stderr, ", %" PRIu64 " bytes redacted", r.masked);
 		fputc('\n', stderr);
 	}
-out:
-	tt_reader_free(rd);
-	if (ofd > STDOUT_FILENO && close(ofd) < 0 && ret == EXIT_OK) {
-		fprintf(stderr, PROG ": %s: %s\n", opts.write_out, strerror(errno));
-		ret = EXIT_RUNTIME;
+	return EXIT_OK;
+}
+
+/* `--serve PORT` as well as `--serve=PORT` (the value is optional: `--serve FILE` serves FILE on
+ * the default port): a next word that is [ADDR:]PORT and no file is the value. */
+static char **serve_argv(int argc, char **argv)
+{
+	char **v = calloc((size_t)argc + 1, sizeof(*v));
+	if (!v)
+		return NULL;
+	int n = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+		struct stat st;
+		if (!strcmp(argv[i], "--")) {
+			while (i < argc)
+				v[n++] = argv[i++];
+			break;
+		}
+		const char *pp = next ? strrchr(next, ':') : NULL;
+		pp = pp ? pp + 1 : next;
+		if (!strcmp(argv[i], "--serve") && next && *pp && strspn(pp, "0123456789") == strlen(pp) &&
+		    stat(next, &st) < 0) { /* [ADDR:]PORT: checked by parse_args() */
+			size_t l = strlen(next) + sizeof("--serve=");
+			char *m = malloc(l);
+			if (!m)
+				return v; /* as it was given: the usage error says what is wrong */
+			snprintf(m, l, "--serve=%s", next);
+			v[n++] = m;
+			i++;
+			continue;
+		}
+		v[n++] = argv[i];
 	}
-	return ret;
+	return v;
+}
+
+static void serve_argv_free(char **v, int argc, char **argv)
+{
+	for (int i = 0; v && v[i]; i++) {
+		int given = 0;
+		for (int j = 0; j < argc && !given; j++)
+			given = v[i] == argv[j];
+		if (!given)
+			free(v[i]);
+	}
+	free(v);
+}
+
+/* --serve after the input is read: serve until Ctrl-C or SIGTERM. */
+static void serve_until_stopped(void)
+{
+	while (!stop) {
+		struct timespec ts = {0, 100 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
 }
 
 int tt_show_main(int argc, char **argv)
 {
 	int ret = EXIT_OK, fd = -1, errors = 0;
 	struct tt_reader *rd = NULL;
-	struct run run = {0};
+	struct tt_input *in = NULL;
+	struct tt_pipeline *pl = NULL;
+	struct tt_sink *sink = NULL;
 	struct sigaction sa = {.sa_handler = on_signal};
 
 	opts.filter = tt_filter_new();
@@ -752,7 +965,16 @@ int tt_show_main(int argc, char **argv)
 		fprintf(stderr, PROG ": out of memory\n");
 		return EXIT_RUNTIME;
 	}
-	if (parse_args(argc, argv) < 0) {
+	char **sargv = serve_argv(argc, argv);
+	if (!sargv) {
+		fprintf(stderr, PROG ": out of memory\n");
+		tt_filter_free(opts.filter);
+		return EXIT_RUNTIME;
+	}
+	int sargc = 0;
+	while (sargv[sargc])
+		sargc++;
+	if (parse_args(sargc, sargv) < 0) {
 		ret = EXIT_USAGE;
 		goto cleanup;
 	}
@@ -760,10 +982,17 @@ int tt_show_main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	const char *name = opts.input;
-	if (!strcmp(opts.input, "-")) {
+	if (opts.merge) {
+		char err[1024];
+		if (!(in = tt_input_open(opts.inputs, opts.ninputs, err, sizeof(err)))) {
+			fprintf(stderr, PROG ": %s\n", err);
+			ret = EXIT_RUNTIME;
+			goto cleanup;
+		}
+	} else if (!strcmp(opts.input, "-")) {
 		fd = STDIN_FILENO;
 		name = "<stdin>";
-		if (opts.write_out && (fd = spool_stdin()) < 0) {
+		if ((opts.write_out || opts.format == FMT_PCAPNG) && (fd = spool_stdin()) < 0) {
 			ret = EXIT_RUNTIME;
 			goto cleanup;
 		}
@@ -776,52 +1005,123 @@ int tt_show_main(int argc, char **argv)
 		}
 	}
 	struct stat sb;
-	run.live =
-	    opts.live == 1 || (opts.live == -1 && fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode));
-	if (opts.write_out)
-		run.live = 0;
+	int live = opts.live == 1 ||
+		   (opts.live == -1 && fd >= 0 && fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode));
+	if (opts.write_out || opts.format == FMT_PCAPNG || opts.merge)
+		live = 0;
 	if (opts.color == -1) {
 		const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
 		opts.color =
 		    isatty(STDOUT_FILENO) && !(nc && *nc) && !(term && !strcmp(term, "dumb"));
 	}
-	run.out = (struct tt_output_opts){.verbose = opts.verbose,
-					  .json = opts.json,
-					  .color = opts.color && !opts.json,
-					  .utc = opts.utc,
-					  .body_show = opts.body_show,
-					  .slow_ns = opts.slow_ns,
-					  .redact = opts.redact};
-	if ((opts.redact && !(run.red = tt_redactor_new())) ||
-	    (opts.write_out && !(run.x = tt_extract_new()))) {
+	struct tt_output_opts out = {.verbose = opts.verbose,
+				     .json = opts.json,
+				     .color = opts.color && !opts.json,
+				     .utc = opts.utc,
+				     .body_show = opts.body_show,
+				     .slow_ns = opts.slow_ns,
+				     .redact = opts.redact,
+				     .live = live};
+	if (opts.serve) {
+		char err[512], shown[600];
+		if (opts.merge && opts.ninputs > 1)
+			snprintf(shown, sizeof(shown), "%.500s and %zu more", name, opts.ninputs - 1);
+		else
+			snprintf(shown, sizeof(shown), "%.500s", name);
+		struct tt_serve_opts so = {.listen = opts.serve_at,
+					   .input_name = shown,
+					   .live = live,
+					   .redact = opts.redact,
+					   .keep = opts.keep};
+		if (!(sink = tt_serve_new(&so, err, sizeof(err)))) {
+			fprintf(stderr, PROG ": %s\n", err);
+			ret = EXIT_RUNTIME;
+			goto cleanup;
+		}
+		if (!tt_serve_loopback(sink))
+			fprintf(stderr,
+				PROG ": WARNING: --serve %s is not a loopback address: anyone who "
+				     "can reach it and has the token sees every recorded byte "
+				     "(passwords, cookies, bodies). Prefer 127.0.0.1 and an SSH "
+				     "tunnel.\n",
+				opts.serve_at);
+		fprintf(stderr, PROG ": serving %s on %s (Ctrl-C stops)\n", shown,
+			tt_serve_url(sink));
+	} else if (opts.write_out) {
+		struct tt_sink_tinytap_opts wo = {.in_fd = fd,
+						  .in_name = name,
+						  .out_path = opts.write_out,
+						  .redact = opts.redact,
+						  .stop = &stop};
+		sink = tt_sink_tinytap_new(&wo);
+	} else if (opts.trace) {
+		struct tt_sink_trace_opts to = {
+		    .f = stdout, .filter = opts.filter, .id = opts.trace_id, .out = &out};
+		sink = tt_sink_trace_new(&to);
+	} else if (opts.stats) {
+		sink = tt_sink_stats_new(stdout, opts.by, opts.json);
+	} else if (opts.format == FMT_CURL) {
+		sink = tt_sink_curl_new(stdout);
+	} else if (opts.format == FMT_HAR) {
+		sink = tt_sink_har_new(stdout);
+	} else if (opts.format == FMT_OTLP) {
+		sink = tt_sink_otlp_new(stdout);
+	} else if (opts.format == FMT_PCAPNG) {
+		struct tt_sink_pcapng_opts pco = {.in_fd = fd,
+						  .in_name = name,
+						  .out = stdout,
+						  .all = tt_filter_empty(opts.filter),
+						  .stop = &stop};
+		sink = tt_sink_pcapng_new(&pco);
+	} else {
+		sink = opts.json ? tt_sink_json_new(stdout, &out) : tt_sink_line_new(stdout, &out);
+	}
+	size_t body_cap = 0;
+	if (opts.verbose >= 2 && !opts.write_out)
+		body_cap = opts.body_show * 4 > 65536 ? opts.body_show * 4 : 65536;
+	if (opts.format == FMT_CURL || opts.format == FMT_HAR) /* whole bodies, up to a cap */
+		body_cap = opts.body_max_set ? opts.body_show : EXPORT_BODY_CAP;
+	if (opts.serve) /* the page shows bodies */
+		body_cap = TT_SERVE_BODY_CAP;
+	if (tt_filter_needs_bodies(opts.filter) && body_cap < 65536)
+		body_cap = 65536;
+	/* headers: only for the views that show, match or export them (chains read the trace id
+	 * headers: they run for JSON, --trace and OTLP, which keep them) */
+	int few_headers = !opts.verbose && !opts.json && !opts.trace && !opts.format &&
+			  !opts.serve && !tt_filter_needs_headers(opts.filter);
+	struct tt_pipeline_opts po = {.live = live,
+				      .body_cap = body_cap,
+				      .few_headers = few_headers,
+				      .redact = opts.redact,
+				      /* --trace filters traces, not spans: its sink applies the filter */
+				      .filter = opts.trace ? NULL : opts.filter,
+				      /* spans are both ends: OTLP keeps them all */
+				      .one_side = (opts.stats || (opts.format && opts.format != FMT_OTLP)) &&
+						  !opts.side_set,
+				      /* the views that show trace ids or trees */
+				      .chains = opts.json || opts.trace || opts.format == FMT_OTLP ||
+						opts.serve};
+	if (!sink || !(pl = tt_pipeline_new(&po, sink))) {
 		fprintf(stderr, PROG ": out of memory\n");
 		ret = EXIT_RUNTIME;
 		goto cleanup;
 	}
+	if (opts.serve)
+		tt_serve_set_pipeline(sink, pl);
 
-	rd = tt_reader_open_fd(fd, name);
-	if (!rd) {
+	if (!in && !(rd = tt_reader_open_fd(fd, name))) {
 		fprintf(stderr, PROG ": %s\n", tt_reader_open_error());
 		ret = EXIT_RUNTIME;
 		goto cleanup;
 	}
-	size_t body_cap = 0;
-	if (opts.verbose >= 2 && !run.x)
-		body_cap = opts.body_show * 4 > 65536 ? opts.body_show * 4 : 65536;
-	if (tt_filter_needs_bodies(opts.filter) && body_cap < 65536)
-		body_cap = 65536;
-	struct tt_engine_opts eo = {.body_cap = body_cap, .live = run.live};
-	run.eng = tt_engine_new(&eo, on_txn, &run);
-	if (!run.eng) {
-		fprintf(stderr, PROG ": out of memory\n");
-		ret = EXIT_RUNTIME;
-		goto cleanup;
-	}
-	const struct tt_file_info *fi = tt_reader_info(rd);
-	tt_engine_set_info(run.eng, fi);
+	if (rd && !live && threads_available() > 1)
+		tt_reader_set_prefetch(rd, PREFETCH_BLOCKS); /* a pipe says no: read in this thread */
+	const struct tt_file_info *fi = in ? tt_input_info(in) : tt_reader_info(rd);
+	tt_filter_set_host(opts.filter, fi->hostname);
+	tt_pipeline_begin(pl, fi);
+	int64_t sw = 0, uw = 0; /* --since/--until, wall ns (0: not given) */
 	if (opts.since.set || opts.until.set) {
 		uint64_t s = 0, u = 0;
-		int64_t sw = 0, uw = 0;
 		if (opts.since.set)
 			sw = resolve_when(&opts.since, fi->start_wall_ns, opts.utc);
 		if (opts.until.set)
@@ -832,9 +1132,9 @@ int tt_show_main(int argc, char **argv)
 			goto cleanup;
 		}
 		if (opts.since.set)
-			s = tt_engine_boot_ns(run.eng, sw);
+			s = tt_pipeline_boot_ns(pl, sw);
 		if (opts.until.set)
-			u = tt_engine_boot_ns(run.eng, uw);
+			u = tt_pipeline_boot_ns(pl, uw);
 		if (opts.since.set && !s)
 			s = 1;
 		if (opts.until.set && !u)
@@ -842,27 +1142,63 @@ int tt_show_main(int argc, char **argv)
 		tt_filter_set_time(opts.filter, s, u);
 	}
 
-	errors = read_all(&run, rd, fd, analyze_record, 1);
-	tt_engine_finish(run.eng);
+	if (in) {
+		/* only the files the window needs are read (and, of a rotated set, opened) */
+		char err[1024];
+		if (tt_input_scan(in, opts.since.set ? sw : 0, opts.until.set ? uw : 0, err,
+				  sizeof(err)) < 0) {
+			fprintf(stderr, PROG ": %s\n", err);
+			ret = EXIT_RUNTIME;
+			goto cleanup;
+		}
+		errors = tt_pipeline_read_input(pl, in, &stop, print_error, NULL);
+	} else
+		errors = tt_pipeline_read(pl, rd, fd, &stop, print_error, NULL);
+	/* -w: the sink's end() makes the copy; its report follows the summary of what matched */
+	tt_pipeline_finish(pl);
 	fflush(stdout);
 	if (!opts.quiet)
-		summary(&run, rd, errors);
+		summary(pl, rd, in, errors);
 	if (errors)
 		ret = EXIT_RUNTIME;
-	if (run.x && !stop) {
-		int wret = write_selected(&run, fd, name, fi);
+	if (opts.serve && !stop) {
+		if (!opts.quiet)
+			fprintf(stderr, PROG ": the input is read; still serving %s (Ctrl-C stops)\n",
+				tt_serve_url(sink));
+		serve_until_stopped();
+	}
+	if (opts.write_out && !stop) {
+		int wret = write_report(sink);
 		if (wret != EXIT_OK)
 			ret = wret;
 	}
+	if (opts.format == FMT_PCAPNG && !stop) {
+		struct tt_sink_pcapng_report pr;
+		tt_sink_pcapng_report(sink, &pr);
+		if (pr.err[0]) {
+			fprintf(stderr, PROG ": --format pcapng: %s\n", pr.err);
+			ret = EXIT_RUNTIME;
+		} else if (!opts.quiet) {
+			fprintf(stderr,
+				PROG ": pcapng: %" PRIu64 " packets of %" PRIu64
+				     " connections (synthesized from the socket calls)",
+				pr.packets, pr.connections);
+			if (pr.unix_skipped)
+				fprintf(stderr, ", %" PRIu64 " unix sockets left out", pr.unix_skipped);
+			fputc('\n', stderr);
+		}
+	}
 
 cleanup:
-	tt_engine_free(run.eng);
+	if (opts.serve && sink)
+		tt_serve_stop(sink); /* its threads read transactions that borrow from pl */
+	tt_pipeline_free(pl);
+	tt_sink_free(sink);
 	tt_reader_free(rd);
-	tt_redactor_free(run.red);
-	tt_extract_free(run.x);
-	free(run.scratch);
+	tt_input_free(in);
 	if (fd > STDIN_FILENO)
 		close(fd);
 	tt_filter_free(opts.filter);
+	serve_argv_free(sargv, argc, argv);
 	return ret;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "analyze/txn.h"
+#include "analyze/proto.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -22,7 +23,7 @@ static int is_inline(const struct tt_txn *t, const char *p)
 	return a >= b && a < b + sizeof(t->sbuf);
 }
 
-static void str_free(const struct tt_txn *t, char *p)
+void tt_txn_free_str(const struct tt_txn *t, char *p)
 {
 	if (!is_inline(t, p))
 		free(p);
@@ -30,7 +31,7 @@ static void str_free(const struct tt_txn *t, char *p)
 
 int tt_txn_set_str(struct tt_txn *t, char **field, const char *s, size_t n)
 {
-	str_free(t, *field);
+	tt_txn_free_str(t, *field);
 	*field = NULL;
 	if (!s)
 		return 0;
@@ -92,10 +93,10 @@ void tt_txn_free(struct tt_txn *t)
 {
 	if (!t)
 		return;
-	char **f[] = {&t->op,	   &t->target,	     &t->authority,
-		      &t->version, &t->resp_version, &t->status_text};
-	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		str_free(t, *f[i]);
+	tt_txn_free_str(t, t->op);
+	tt_txn_free_str(t, t->target);
+	if (t->pr && t->pr->release)
+		t->pr->release(t);
 	if (ncache < CACHE_MAX) {
 		msg_recycle(&t->req);
 		msg_recycle(&t->resp);
@@ -109,6 +110,11 @@ void tt_txn_free(struct tt_txn *t)
 
 int tt_txn_complete(const struct tt_txn *t)
 {
+	if (t->flags & TT_TXN_ONEWAY) {
+		const struct tt_msg *m = t->req.seen ? &t->req : &t->resp;
+		return m->seen && m->complete && !m->gap &&
+		       !(t->flags & (TT_TXN_GAP | TT_TXN_BROKEN | TT_TXN_EVICTED));
+	}
 	return t->req.complete && t->resp.complete && !t->req.gap && !t->resp.gap &&
 	       !(t->flags & (TT_TXN_NO_REQUEST | TT_TXN_NO_RESPONSE | TT_TXN_GAP | TT_TXN_BROKEN |
 			     TT_TXN_EVICTED));
@@ -121,7 +127,8 @@ uint64_t tt_txn_start(const struct tt_txn *t)
 
 uint64_t tt_txn_duration_ns(const struct tt_txn *t)
 {
-	if (!t->req.seen || !t->resp.seen || t->resp.ts_last < t->req.ts_first)
+	if (!t->req.seen || !t->resp.seen || t->resp.ts_last < t->req.ts_first ||
+	    (t->flags & TT_TXN_ONEWAY))
 		return 0;
 	return t->resp.ts_last - t->req.ts_first;
 }
@@ -184,15 +191,15 @@ const char *tt_msg_header(const struct tt_msg *m, const char *name)
 
 void tt_msg_add_body(struct tt_msg *m, const void *data, size_t len, size_t cap)
 {
+	if (!len)
+		return; /* nothing to count or keep (and no arithmetic on a NULL body) */
 	m->body_bytes += len;
 	if (!data) {
-		if (len)
-			m->body_holes = 1;
+		m->body_holes = 1;
 		return;
 	}
 	if (m->body_len >= cap) {
-		if (len)
-			m->body_truncated = 1;
+		m->body_truncated = 1;
 		return;
 	}
 	size_t take = len < cap - m->body_len ? len : cap - m->body_len;
@@ -214,4 +221,26 @@ void tt_msg_add_body(struct tt_msg *m, const void *data, size_t len, size_t cap)
 	m->body_len += take;
 	if (take < len)
 		m->body_truncated = 1;
+}
+
+const char *tt_txn_incomplete(const struct tt_txn *t)
+{
+	if (t->flags & TT_TXN_EVICTED)
+		return "evicted";
+	if (t->flags & TT_TXN_GAP)
+		return "gap";
+	if ((t->flags & TT_TXN_BROKEN) && t->error)
+		return "invalid"; /* the parser rejected it: t->error says why */
+	if (t->flags & TT_TXN_NO_REQUEST)
+		return "no request";
+	if (t->flags & TT_TXN_NO_RESPONSE)
+		return "no response";
+	if (!tt_txn_complete(t))
+		return "incomplete";
+	return NULL;
+}
+
+const char *tt_outcome_name(enum tt_outcome o)
+{
+	return o == TT_OUTCOME_OK ? "ok" : o == TT_OUTCOME_ERROR ? "error" : "none";
 }

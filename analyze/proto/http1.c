@@ -10,15 +10,19 @@
  * of requests leaves a barrier: responses that may belong to lost requests become orphans rather
  * than being paired with the wrong request.
  */
-#include "analyze/http1.h"
+#include "analyze/proto/http1.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <llhttp.h>
+
+#include "analyze/pair.h"
+#include "analyze/proto/http.h"
 
 enum { K_UNKNOWN = 0, K_REQ = 1, K_RESP = 2 };
 enum { S_SCAN = 0, S_PARSE = 1, S_DONE = 2 };
@@ -47,27 +51,27 @@ struct hdir {
 	int at_line_start;
 	uint8_t carry[32];
 	size_t carry_len;
-	struct tt_txn *cur; /* message being parsed (in h->q, or an orphan owned here) */
+	struct tt_txn *cur; /* message being parsed (in h->pq, or an orphan owned here) */
 	int cur_orphan;
-	int cur_skip;	    /* cur answers a request given up on (h->skip_resp) */
+	int cur_skip;	    /* cur answers a request given up on (tt_pair_response()) */
 	struct tt_txn *fin; /* message just completed: llhttp paused so its wire size is known */
 	int fin_orphan;
 	uint64_t wire; /* bytes given to llhttp since the current message began */
 	int in_body, filling;
 	const struct tt_chunk *ch; /* chunk being fed */
 	struct sbuf field, value, url, status;
+	/* env->few_headers: the current message's headers and their bytes as counted against the
+	 * txn's caps, kept or not (so the ones kept are those a full run keeps) */
+	uint32_t hn, hbytes;
 };
 
 struct h1 {
 	struct tt_proto_env *env;
 	const struct tt_conn_info *ci; /* borrowed: the connection outlives its session */
 	struct hdir d[2];
-	struct tt_txn *q[TT_HTTP1_MAX_QUEUE]; /* transactions in request order, not yet emitted */
-	size_t qn;
-	size_t skip_resp; /* responses still to come for requests given up on (queue full) */
-	int barrier;	  /* requests may have been lost before q[barrier_pos] */
-	size_t barrier_pos;
+	struct tt_pairq pq; /* transactions in request order, not yet emitted */
 	int upgraded;
+	int handed_over; /* the connection is another protocol's from the current chunk on */
 };
 
 static const uint8_t zeros[4096];
@@ -237,21 +241,39 @@ int tt_http1_match_start(const uint8_t *p, size_t n, int kind, int *found)
 	return need ? -1 : 0;
 }
 
-static int http1_detect(const uint8_t *buf, size_t len)
+/* One direction's first bytes: a message starts there (80), on a later line (recording started
+ * mid-connection: 40), not at all, or more bytes would tell. */
+static int detect_dir(const uint8_t *buf, size_t len)
 {
 	int r = tt_http1_match_start(buf, len, K_UNKNOWN, NULL);
-	if (r != 0)
-		return r;
-	/* Recording started mid-connection: a message may start on a later line. */
+	if (r > 0)
+		return 80;
+	if (r < 0)
+		return TT_DETECT_MORE;
 	size_t lim = len < 65536 ? len : 65536;
 	for (const uint8_t *nl = memchr(buf, '\n', lim); nl;
 	     nl = memchr(nl + 1, '\n', lim - (size_t)(nl + 1 - buf))) {
 		if (nl + 1 >= buf + lim)
 			break;
 		if (tt_http1_match_start(nl + 1, (size_t)(buf + len - nl - 1), K_UNKNOWN, NULL) > 0)
-			return 1;
+			return 40;
 	}
-	return 0;
+	return TT_DETECT_NO;
+}
+
+static int http1_detect(const struct tt_detect *dt)
+{
+	int best = TT_DETECT_NO, more = 0;
+	for (int i = 0; i < 2; i++) {
+		if (!dt->len[i])
+			continue;
+		int r = detect_dir(dt->buf[i], dt->len[i]);
+		if (r == TT_DETECT_MORE)
+			more = 1;
+		else if (r > best)
+			best = r;
+	}
+	return best ? best : more ? TT_DETECT_MORE : TT_DETECT_NO;
 }
 
 /* --- transactions ---------------------------------------------------------------------------- */
@@ -272,65 +294,18 @@ static enum tt_side side_of(const struct h1 *h)
 
 static struct tt_txn *txn_new(struct h1 *h, const struct tt_chunk *c)
 {
-	struct tt_txn *t = tt_txn_new();
-	if (!t)
-		return NULL;
-	t->proto = "http/1.1";
-	t->side = side_of(h);
-	t->pid = c->pid;
-	t->tid = c->tid;
-	t->sock_id = h->ci->sock_id;
-	t->local = h->ci->local;
-	t->remote = h->ci->remote;
-	memcpy(t->unix_path, h->ci->unix_path, sizeof(t->unix_path));
-	t->seq = h->env->next_seq++;
-	if (h->env->fill)
-		h->env->fill(h->env->ctx, t);
-	return t;
+	return tt_proto_txn_new(&tt_http1_proto, h->env, h->ci, side_of(h), c->pid, c->tid);
 }
 
 static void emit(struct h1 *h, struct tt_txn *t)
 {
-	if (h->env->emit)
-		h->env->emit(h->env->ctx, t);
-	else
-		tt_txn_free(t);
+	tt_pair_emit(&h->pq, t);
 }
 
 /* Emits queued transactions whose two messages are over, keeping the queue order. */
 static void flush_done(struct h1 *h)
 {
-	size_t w = 0;
-	for (size_t i = 0; i < h->qn; i++) {
-		struct tt_txn *t = h->q[i];
-		if (t->req.done && t->resp.done && t != h->d[0].cur && t != h->d[1].cur) {
-			if (h->barrier && h->barrier_pos > w)
-				h->barrier_pos--;
-			emit(h, t);
-		} else {
-			h->q[w++] = t;
-		}
-	}
-	h->qn = w;
-}
-
-/* The response stream lost its place at ts (a gap, or bytes that do not parse): the responses to
- * requests sent before may have been in the lost bytes, so pairing the next response found with
- * them could shift every later pair. They are given up on (marked, not paired); a response found
- * later for one of them shows without its request. */
-static void give_up_responses(struct h1 *h, uint64_t ts, int gap)
-{
-	h->skip_resp = 0;
-	for (size_t i = 0; i < h->qn; i++) {
-		struct tt_txn *t = h->q[i];
-		if (!t->resp.done && t->req.seen && t->req.ts_first <= ts) {
-			t->resp.done = 1;
-			if (gap)
-				t->resp.gap = 1;
-			t->flags |= (gap ? TT_TXN_GAP : TT_TXN_BROKEN) |
-				    (t->resp.seen ? 0 : TT_TXN_NO_RESPONSE);
-		}
-	}
+	tt_pair_flush(&h->pq, h->d[0].cur, h->d[1].cur);
 }
 
 static void break_msg(struct hdir *d, int gap)
@@ -342,8 +317,8 @@ static void break_msg(struct hdir *d, int gap)
 	m->wire_bytes = d->wire;
 	d->wire = 0;
 	d->cur->flags |= gap ? TT_TXN_GAP : TT_TXN_BROKEN;
-	if (d->kind == K_RESP && !d->cur->status && d->p.status_code >= 100)
-		d->cur->status = d->p.status_code; /* the status line was read */
+	if (d->kind == K_RESP && !tt_http(d->cur)->status && d->p.status_code >= 100)
+		tt_http_set_status(d->cur, d->p.status_code); /* the status line was read */
 	if (gap)
 		m->gap = 1;
 	struct tt_txn *t = d->cur;
@@ -353,10 +328,10 @@ static void break_msg(struct hdir *d, int gap)
 		tt_txn_set_str(t, &t->op, meth, strlen(meth));
 		tt_txn_set_str(t, &t->target, sb_ptr(&d->url), sb_len(&d->url));
 		host = tt_msg_header(&t->req, "Host");
-		tt_txn_set_str(t, &t->authority, host, host ? strlen(host) : 0);
+		tt_txn_set_str(t, &tt_http(t)->authority, host, host ? strlen(host) : 0);
 		if (d->p.http_major || d->p.http_minor) {
 			char v[16];
-			tt_txn_set_str(t, &t->version, v,
+			tt_txn_set_str(t, &tt_http(t)->version, v,
 				       version_str(v, d->p.http_major, d->p.http_minor));
 		}
 	}
@@ -384,61 +359,21 @@ static int on_message_begin(llhttp_t *p)
 	sb_reset(&d->field);
 	sb_reset(&d->value);
 	d->in_body = 0;
+	d->hn = d->hbytes = 0;
 	d->p.status_code = 0; /* not the last message's, if this one breaks before its own */
 	if (d->kind == K_REQ) {
-		if (h->barrier && h->barrier_pos == 0) {
-			/* Every response to a request before the gap has arrived or been given up
-			 * on, and a client waits for its response: requests lost in the gap are
-			 * answered. */
-			int waiting = 0;
-			for (size_t i = 0; i < h->qn; i++)
-				waiting |= !h->q[i]->resp.done;
-			if (!waiting && !h->d[d->dir ^ 1].cur)
-				h->barrier = 0;
-		}
-		if (h->qn == TT_HTTP1_MAX_QUEUE) {
-			/* Too many requests without responses: give up on the oldest (memory stays
-			 * bounded). Its response is still to come and must not be paired with a
-			 * later request: the next response not started yet goes without one. */
-			struct tt_txn *o = h->q[0];
-			o->flags |= TT_TXN_EVICTED | (o->resp.seen ? 0 : TT_TXN_NO_RESPONSE);
-			if (!o->resp.seen)
-				h->skip_resp++;
-			o->resp.done = 1;
-			o->req.done = 1;
-			if (h->d[0].cur == o)
-				h->d[0].cur = NULL;
-			if (h->d[1].cur == o)
-				h->d[1].cur = NULL;
-			flush_done(h);
-			if (h->qn == TT_HTTP1_MAX_QUEUE) {
-				memmove(h->q, h->q + 1, (h->qn - 1) * sizeof(h->q[0]));
-				h->qn--;
-				emit(h, o);
-			}
-		}
 		struct tt_txn *t = txn_new(h, d->ch);
 		if (!t)
 			return -1;
-		h->q[h->qn++] = t;
+		if (tt_pair_request(&h->pq, t, h->d[d->dir ^ 1].cur != NULL, &h->d[0].cur,
+				    &h->d[1].cur) < 0) {
+			tt_txn_free(t);
+			return -1;
+		}
 		d->cur = t;
 		d->cur_orphan = 0;
 	} else {
-		struct tt_txn *t = NULL;
-		size_t i = 0;
-		d->cur_skip = 0;
-		if (h->skip_resp) {
-			h->skip_resp--; /* answers a request given up on */
-			d->cur_skip = 1;
-		} else {
-			for (i = 0; i < h->qn; i++)
-				if (!h->q[i]->resp.done) {
-					t = h->q[i];
-					break;
-				}
-		}
-		if (t && h->barrier && i >= h->barrier_pos)
-			t = NULL; /* may answer a request lost in the gap */
+		struct tt_txn *t = tt_pair_response(&h->pq, &d->cur_skip);
 		d->cur_orphan = 0;
 		if (!t) {
 			t = txn_new(h, d->ch);
@@ -482,14 +417,52 @@ static int on_header_value(llhttp_t *p, const char *at, size_t n)
 	return 0;
 }
 
+/* The headers this file and the protocols it hands over to read themselves: the authority,
+ * upgrades (WebSocket's key, protocol and extensions, h2c's settings), body decoding. */
+static int needed_header(const char *n, size_t len)
+{
+	/* by length first: most headers are ruled out without comparing a byte */
+	switch (len) {
+	case 4:
+		return !strncasecmp(n, "host", 4);
+	case 7:
+		return !strncasecmp(n, "upgrade", 7);
+	case 10:
+		return !strncasecmp(n, "connection", 10);
+	case 12:
+		return !strncasecmp(n, "content-type", 12);
+	case 14:
+		return !strncasecmp(n, "http2-settings", 14) || !strncasecmp(n, "content-length", 14);
+	case 16:
+		return !strncasecmp(n, "content-encoding", 16) ||
+		       !strncasecmp(n, "sec-websocket-", 14);
+	case 17:
+		return !strncasecmp(n, "transfer-encoding", 17) ||
+		       !strncasecmp(n, "sec-websocket-", 14);
+	default:
+		return len > 14 && !strncasecmp(n, "sec-websocket-", 14);
+	}
+}
+
 static int on_header_value_complete(llhttp_t *p)
 {
 	struct hdir *d = D(p);
 	if (d->cur) {
-		tt_msg_add_header(dir_msg(d), sb_ptr(&d->field), sb_len(&d->field),
-				  sb_ptr(&d->value), sb_len(&d->value));
+		struct tt_msg *m = dir_msg(d);
+		size_t nl = sb_len(&d->field), vl = sb_len(&d->value);
+		if (!d->h->env->few_headers) {
+			tt_msg_add_header(m, sb_ptr(&d->field), nl, sb_ptr(&d->value), vl);
+		} else if (d->hn >= TT_TXN_MAX_HEADERS ||
+			   d->hbytes + nl + vl > TT_TXN_MAX_HEADER_BYTES) {
+			m->headers_truncated = 1; /* what tt_msg_add_header() says there */
+		} else {
+			d->hn++;
+			d->hbytes += (uint32_t)(nl + vl);
+			if (needed_header(sb_ptr(&d->field), nl))
+				tt_msg_add_header(m, sb_ptr(&d->field), nl, sb_ptr(&d->value), vl);
+		}
 		if (sb_cut(&d->field) || sb_cut(&d->value))
-			dir_msg(d)->headers_truncated = 1; /* a name or value longer than kept */
+			m->headers_truncated = 1; /* a name or value longer than kept */
 	}
 	sb_reset(&d->field);
 	sb_reset(&d->value);
@@ -507,19 +480,20 @@ static int headers_complete(llhttp_t *p)
 	d->in_body = 1;
 	char v[16];
 	size_t vn = version_str(v, p->http_major, p->http_minor);
+	struct tt_http *hd = tt_http(t);
 	if (d->kind == K_REQ) {
 		const char *m = llhttp_method_name(p->method);
 		tt_txn_set_str(t, &t->op, m, strlen(m));
 		tt_txn_set_str(t, &t->target, sb_ptr(&d->url), sb_len(&d->url));
 		const char *host = tt_msg_header(&t->req, "Host");
-		tt_txn_set_str(t, &t->authority, host, host ? strlen(host) : 0);
-		tt_txn_set_str(t, &t->version, v, vn);
+		tt_txn_set_str(t, &hd->authority, host, host ? strlen(host) : 0);
+		tt_txn_set_str(t, &hd->version, v, vn);
 		return 0;
 	}
 	int st = p->status_code;
-	t->status = st;
-	tt_txn_set_str(t, &t->status_text, sb_ptr(&d->status), sb_len(&d->status));
-	tt_txn_set_str(t, &t->resp_version, v, vn);
+	tt_http_set_status(t, st);
+	tt_txn_set_str(t, &hd->status_text, sb_ptr(&d->status), sb_len(&d->status));
+	tt_txn_set_str(t, &hd->resp_version, v, vn);
 	/* No body, whatever Content-Length says (llhttp 8.1 would wait for one after a 304). */
 	if ((t->op && strcmp(t->op, "HEAD") == 0) || st == 204 || st == 304 ||
 	    (st >= 100 && st < 200 && st != 101))
@@ -563,18 +537,19 @@ static int on_message_complete(llhttp_t *p)
 	if (!t)
 		return HPE_PAUSED;
 	struct tt_msg *m = dir_msg(d);
-	if (d->kind == K_RESP && t->status >= 100 && t->status < 200 && t->status != 101) {
+	struct tt_http *hd = tt_http(t);
+	if (d->kind == K_RESP && hd->status >= 100 && hd->status < 200 && hd->status != 101) {
 		/* Interim response: the final one follows for the same request. */
-		t->interim_status = t->status;
-		t->status = 0;
-		tt_txn_set_str(t, &t->resp_version, NULL, 0);
-		tt_txn_set_str(t, &t->status_text, NULL, 0);
+		hd->interim_status = hd->status;
+		tt_http_set_status(t, 0);
+		tt_txn_set_str(t, &hd->resp_version, NULL, 0);
+		tt_txn_set_str(t, &hd->status_text, NULL, 0);
 		tt_msg_clear(m);
 		d->cur = NULL;
 		if (d->cur_orphan) {
 			tt_txn_free(t); /* an interim answer to a request we do not have */
 			if (d->cur_skip)
-				h->skip_resp++; /* its final answer is still to come */
+				tt_pair_unskip(&h->pq); /* its final answer is still to come */
 		}
 		d->cur_orphan = 0;
 		return HPE_PAUSED;
@@ -583,7 +558,7 @@ static int on_message_complete(llhttp_t *p)
 	m->done = 1;
 	if (d->ch->data || !m->ts_last) /* a body ended by close: its last byte, not the close */
 		m->ts_last = d->ch->ts;
-	if (d->kind == K_RESP && (t->status == 101 || (p->upgrade && t->status != 0))) {
+	if (d->kind == K_RESP && (hd->status == 101 || (p->upgrade && hd->status != 0))) {
 		t->flags |= TT_TXN_UPGRADED;
 		h->upgraded = 1;
 	}
@@ -609,7 +584,7 @@ static void complete_fin(struct hdir *d)
 			flush_done(d->h);
 		d->fin_orphan = 0;
 	}
-	d->wire = 0;
+	d->wire = 0; /* a message ended (a final one, or an interim 1xx) */
 	if (d->h->upgraded)
 		mark_upgraded(d->h); /* 101 / CONNECT: nothing after it is HTTP, either way */
 }
@@ -655,6 +630,27 @@ static void mark_upgraded(struct h1 *h)
 
 static void dir_feed(struct hdir *d, const uint8_t *p, size_t n);
 
+/* A 101 response just ended at `at`: when its Upgrade token names a protocol of the table, the
+ * connection is that protocol's from the next byte (the 101 txn is still ours to lend). */
+static void handover(struct hdir *d, const uint8_t *at)
+{
+	struct h1 *h = d->h;
+	struct tt_txn *t = d->fin;
+	if (!t || h->handed_over || !h->env->handover || tt_http(t)->status != 101)
+		return;
+	const char *up = tt_msg_header(&t->resp, "Upgrade");
+	const struct tt_proto *next = up ? tt_proto_by_upgrade(up) : NULL;
+	if (!next)
+		return;
+	const struct tt_chunk *c = d->ch;
+	uint64_t used = 0; /* a message ended in carried bytes: all of this chunk is next's */
+	if (c && c->data && at >= c->data && at <= c->data + c->len)
+		used = (uint64_t)(at - c->data);
+	struct tt_handover ho = {.from = &tt_http1_proto, .txn = t, .side = side_of(h)};
+	h->handed_over = 1;
+	h->env->handover(h->env->hctx, h->ci, next, &ho, used);
+}
+
 /* Parses n bytes in S_PARSE; on an error, breaks the message and goes back to scanning. */
 static void dir_parse(struct hdir *d, const uint8_t *p, size_t n)
 {
@@ -676,6 +672,8 @@ static void dir_parse(struct hdir *d, const uint8_t *p, size_t n)
 			used = (size_t)(ep - (const char *)p);
 		d->wire += used;
 		if (e == HPE_PAUSED) { /* end of a message */
+			if (h->upgraded && d->kind == K_RESP)
+				handover(d, p + used);
 			complete_fin(d);
 			if (d->state == S_DONE)
 				return;
@@ -705,7 +703,7 @@ static void dir_parse(struct hdir *d, const uint8_t *p, size_t n)
 			d->cur->error = llhttp_get_error_reason(&d->p); /* a static string */
 		break_msg(d, 0);
 		if (d->kind == K_RESP)
-			give_up_responses(h, d->ch->ts, 0);
+			tt_pair_responses_lost(&h->pq, d->ch->ts, 0);
 		flush_done(h);
 		dir_reset(d);
 		d->state = S_SCAN;
@@ -841,14 +839,10 @@ static void dir_hole(struct hdir *d, uint64_t len, int gap)
 	}
 	/* The parser cannot step over this: the message is lost, resynchronise after it. */
 	break_msg(d, 1);
-	if (d->kind == K_REQ) {
-		if (!h->barrier) {
-			h->barrier = 1;
-			h->barrier_pos = h->qn;
-		}
-	} else if (d->kind == K_RESP) {
-		give_up_responses(h, d->ch->ts, 1);
-	}
+	if (d->kind == K_REQ)
+		tt_pair_requests_lost(&h->pq);
+	else if (d->kind == K_RESP)
+		tt_pair_responses_lost(&h->pq, d->ch->ts, 1);
 	flush_done(h);
 	if (d->state == S_PARSE)
 		dir_reset(d);
@@ -859,13 +853,16 @@ static void dir_hole(struct hdir *d, uint64_t len, int gap)
 
 /* --- session --------------------------------------------------------------------------------- */
 
-static void *http1_open(struct tt_proto_env *env, const struct tt_conn_info *ci)
+static void *http1_open(struct tt_proto_env *env, const struct tt_conn_info *ci,
+			const struct tt_handover *from)
 {
+	(void)from;
 	struct h1 *h = calloc(1, sizeof(*h));
 	if (!h)
 		return NULL;
 	h->env = env;
 	h->ci = ci;
+	tt_pair_init(&h->pq, env, TT_HTTP1_MAX_QUEUE);
 	for (int i = 0; i < 2; i++) {
 		struct hdir *d = &h->d[i];
 		d->h = h;
@@ -915,7 +912,8 @@ static void http1_close(void *sess, uint64_t ts, int evicted)
 			/* A body that runs to the end of the connection ends here. */
 			if (!evicted && d->in_body) {
 				llhttp_finish(&d->p);
-				complete_fin(d);
+				if (d->fin) /* else cut: its bytes so far count (break_msg) */
+					complete_fin(d);
 				if (!d->cur) {
 					d->ch = NULL;
 					continue;
@@ -925,20 +923,8 @@ static void http1_close(void *sess, uint64_t ts, int evicted)
 		}
 		d->ch = NULL;
 	}
-	for (size_t i = 0; i < h->qn; i++) {
-		struct tt_txn *t = h->q[i];
-		if (!t->req.done) {
-			t->req.done = 1;
-			t->flags |= TT_TXN_BROKEN;
-		}
-		if (!t->resp.done) {
-			t->resp.done = 1;
-			t->flags |= t->resp.seen ? TT_TXN_BROKEN : TT_TXN_NO_RESPONSE;
-		}
-		if (evicted)
-			t->flags |= TT_TXN_EVICTED;
-	}
-	flush_done(h);
+	tt_pair_end(&h->pq, evicted);
+	tt_pair_fini(&h->pq);
 	for (int i = 0; i < 2; i++) {
 		free(h->d[i].field.s);
 		free(h->d[i].value.s);
@@ -950,8 +936,15 @@ static void http1_close(void *sess, uint64_t ts, int evicted)
 
 const struct tt_proto tt_http1_proto = {
     .name = "http/1.1",
+    .flags = TT_PROTO_HTTP,
+    .aliases = "http1,http1.1,http/1,http/1.0,http",
     .detect = http1_detect,
     .open = http1_open,
     .feed = http1_feed,
     .close = http1_close,
+    .describe = tt_http_describe,
+    .line = tt_http_line,
+    .fields = tt_http_fields,
+    .nfields = TT_HTTP_NFIELDS,
+    .release = tt_http_release,
 };
