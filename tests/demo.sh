@@ -24,4 +24,17 @@ echo
 echo "== only errors, from the server's side: $SHOW $out --status 4xx,5xx --side server -v"
 "$SHOW" "$out" --status 4xx,5xx --side server -v
 echo
+echo "== per endpoint: $SHOW $out --stats"
+"$SHOW" "$out" --stats
+echo
+echo "== the request chain of the proxied request: $SHOW $out --trace --path /api/orders"
+"$SHOW" "$out" --trace --path /api/orders
 echo "The recording is $out: try '$SHOW $out --json' or '$SHOW $out -vv --path /gzip'."
+echo "In the browser (the Network tab: table, waterfall, details, traces): $SHOW $out --serve"
+echo "  then open the URL it prints (127.0.0.1 only, with its token); live: sudo $REC -o - | $SHOW --serve 8088 -"
+echo
+# One timeline with PostgreSQL and Redis, when they are installed; skipped with a note otherwise.
+REC=$REC SHOW=$SHOW tests/demo/databases.sh || echo "(the database part failed; the demo above stands)"
+echo
+# Containers: named when a dockerd runs here; skipped with a note otherwise.
+REC=$REC SHOW=$SHOW tests/demo/containers.sh || echo "(the Docker part failed; the demo above stands)"

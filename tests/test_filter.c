@@ -6,21 +6,24 @@
 #include <string.h>
 
 #include "analyze/filter.h"
+#include "analyze/proto/http.h"
+#include "analyze/proto/http1.h"
 
 static struct tt_txn *mk(const char *method, const char *target, int status, enum tt_side side)
 {
 	struct tt_txn *t = tt_txn_new();
+	t->pr = &tt_http1_proto;
 	cr_assert_not_null(t);
 	t->op = method ? strdup(method) : NULL;
 	t->target = target ? strdup(target) : NULL;
-	t->status = status;
+	tt_http_set_status(t, status);
 	t->side = side;
 	t->pid = 1234;
 	strcpy(t->comm, "nginx");
 	t->local.family = t->remote.family = TT_AF_INET;
 	t->local.port = 8080;
 	t->remote.port = 51000;
-	t->authority = strdup("api.example.com:8080");
+	tt_http(t)->authority = strdup("api.example.com:8080");
 	t->req.seen = t->resp.seen = 1;
 	t->req.ts_first = 1000000000;
 	t->resp.ts_last = 1250000000; /* 250 ms */
@@ -68,7 +71,7 @@ Test(filter, status)
 	cr_assert(bad(TT_F_STATUS, "5x"));
 	cr_assert(bad(TT_F_STATUS, "1000"));
 	cr_assert(bad(TT_F_STATUS, ","));
-	t->status = 0; /* no response: never matches a status */
+	tt_http_set_status(t, 0); /* no response: never matches a status */
 	cr_assert_not(match1(TT_F_STATUS, "<600", t));
 	tt_txn_free(t);
 }
@@ -165,4 +168,39 @@ Test(filter, durations)
 	cr_assert_eq(tt_filter_parse_duration("-1s", &ns), -EINVAL);
 	cr_assert_eq(tt_filter_parse_duration("1 parsec", &ns), -EINVAL);
 	cr_assert_eq(tt_filter_parse_duration("", &ns), -EINVAL);
+}
+
+/* A list flag given again adds to the list (either matches), like a comma list and like
+ * tinytap-record --port; --header and --grep given twice must both match. */
+Test(filter, repeated_flags)
+{
+	char err[256];
+	struct tt_txn *t = mk("GET", "/x", 404, TT_SIDE_SERVER);
+	struct tt_filter *f = tt_filter_new();
+	cr_assert_eq(tt_filter_add(f, TT_F_STATUS, "500", err, sizeof(err)), 0);
+	cr_assert_not(tt_filter_match(f, t));
+	cr_assert_eq(tt_filter_add(f, TT_F_STATUS, "404", err, sizeof(err)), 0);
+	cr_assert(tt_filter_match(f, t));
+	cr_assert_eq(tt_filter_add(f, TT_F_PORT, "1", err, sizeof(err)), 0);
+	cr_assert_eq(tt_filter_add(f, TT_F_PORT, "8080,9", err, sizeof(err)), 0);
+	cr_assert(tt_filter_match(f, t));
+	cr_assert_eq(tt_filter_add(f, TT_F_HEADER, "X-Request-Id", err, sizeof(err)), 0);
+	cr_assert(tt_filter_match(f, t));
+	cr_assert_eq(tt_filter_add(f, TT_F_HEADER, "X-Missing", err, sizeof(err)), 0);
+	cr_assert_not(tt_filter_match(f, t)); /* both headers must be there */
+	tt_filter_free(f);
+	tt_txn_free(t);
+}
+
+Test(filter, empty_items_and_port_zero)
+{
+	cr_assert(bad(TT_F_PORT, "80,,443"));
+	cr_assert(bad(TT_F_PORT, "80,"));
+	cr_assert(bad(TT_F_PORT, ",80"));
+	cr_assert(bad(TT_F_PORT, "0"));
+	cr_assert(bad(TT_F_PORT, "+80"));
+	cr_assert(bad(TT_F_PID, "-1"));
+	cr_assert(bad(TT_F_STATUS, "404,,500"));
+	cr_assert(bad(TT_F_METHOD, ""));
+	cr_assert(bad(TT_F_PROTO, "gopher"));
 }

@@ -9,6 +9,7 @@
  */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -575,6 +576,168 @@ Test(format, data_caplen_inconsistent_is_corrupt)
 	tt_reader_free(r);
 	free(f.p);
 	free(raw.p);
+	free(raw2.p);
+}
+
+/* CGROUP (FORMAT.md 6.9): fixed part + attribute bytes, like DATA's payload; written, read back,
+ * walked; a bad attrs_len makes the block corrupt (the next one still reads); the attribute walk
+ * never leaves the bytes. */
+Test(format, cgroup_record)
+{
+	int fd = tmp_fd();
+	struct tt_file_info fi = test_info();
+	struct tt_writer *w = tt_writer_open(fd, &fi, NULL);
+	uint8_t a[256];
+	uint32_t len = 0;
+	cr_assert_eq(tt_cgroup_attr_put(a, sizeof(a), &len, TT_CGA_PATH, "/docker/abc"), 0);
+	cr_assert_eq(tt_cgroup_attr_put(a, sizeof(a), &len, TT_CGA_CONTAINER, "api"), 0);
+	cr_assert_eq(tt_cgroup_attr_put(a, sizeof(a), &len, TT_CGA_IMAGE, ""), 0); /* not written */
+	cr_assert_eq(len, 4 + 11 + 4 + 3);
+	cr_assert_eq(tt_cgroup_attr_put(a, 30, &len, TT_CGA_UNIT, "x.service"), -ENOSPC);
+	cr_assert_eq(len, 22);
+	struct tt_rec_cgroup c = {.ts_ns = 77, .cgroup_id = 4242, .kind = TT_CG_KIND_DOCKER,
+				  .status = TT_CG_ST_OK, .attrs_len = len};
+	cr_assert_eq(tt_writer_add(w, TT_REC_CGROUP, &c, sizeof(c), a, len), 0);
+	cr_assert_eq(tt_writer_add(w, TT_REC_CGROUP, &c, sizeof(c), a, len - 1), -EINVAL);
+	cr_assert_eq(tt_writer_close(w), 0);
+	struct dbuf b = slurp(fd);
+	struct tt_reader *r = tt_reader_open_mem(b.p, b.n, "cg");
+	struct tt_record rec;
+	cr_assert_eq(tt_reader_next(r, &rec), 1);
+	cr_assert_eq(rec.type, TT_REC_CGROUP);
+	cr_assert_eq(rec.body_len, 24 + 22);
+	cr_assert_eq(rec.u.cgroup.ts_ns, 77);
+	cr_assert_eq(rec.u.cgroup.cgroup_id, 4242);
+	cr_assert_eq(rec.u.cgroup.kind, TT_CG_KIND_DOCKER);
+	cr_assert_eq(rec.u.cgroup.attrs_len, 22);
+	struct tt_cgroup_attr_val v;
+	uint32_t pos = 0;
+	cr_assert_eq(tt_cgroup_attr_next(rec.payload, 22, &pos, &v), 1);
+	cr_assert_eq(v.tag, TT_CGA_PATH);
+	cr_assert_eq(v.len, 11);
+	cr_assert_eq(memcmp(v.value, "/docker/abc", 11), 0);
+	cr_assert_eq(tt_cgroup_attr_next(rec.payload, 22, &pos, &v), 1);
+	cr_assert_eq(memcmp(v.value, "api", 3), 0);
+	cr_assert_eq(tt_cgroup_attr_next(rec.payload, 22, &pos, &v), 0);
+	/* a cut attribute ends the walk; so does one shorter than its header */
+	pos = 0;
+	cr_assert_eq(tt_cgroup_attr_next(rec.payload, 21, &pos, &v), 1);
+	cr_assert_eq(tt_cgroup_attr_next(rec.payload, 21, &pos, &v), 0);
+	pos = 0;
+	cr_assert_eq(tt_cgroup_attr_next(rec.payload, 3, &pos, &v), 0);
+	cr_assert_eq(tt_cgroup_attr_next(NULL, 3, &pos, &v), 0);
+	cr_assert_eq(tt_reader_next(r, &rec), 0);
+	tt_reader_free(r);
+	free(b.p);
+	close(fd);
+	cr_assert_str_eq(tt_record_type_name(TT_REC_CGROUP), "cgroup");
+	cr_assert_eq(tt_record_fixed_size(TT_REC_CGROUP), 24);
+	cr_assert_str_eq(tt_cgroup_kind_name(TT_CG_KIND_CRIO), "cri-o");
+	cr_assert_str_eq(tt_cgroup_kind_name(200), "other");
+	cr_assert_null(tt_cgroup_attr_name(99));
+
+	/* attrs_len past the body, and a body too short for it: the block is corrupt */
+	for (int k = 0; k < 2; k++) {
+		struct dbuf f = {0}, raw = {0}, raw2 = {0};
+		uint8_t body[32] = {0};
+		struct tt_rec_close cl = {.ts_ns = 9, .fd = 1};
+		tt_put32(body + TT_WIRE_CGROUP_ATTRS_OFF, k ? 0 : 9);
+		hb_header(&f, TT_FORMAT_MAJOR, 0);
+		hb_rec(&raw, TT_REC_CGROUP, body, k ? 20 : 32);
+		hb_block(&f, 0, &raw, 1, 48, 0);
+		hb_rec(&raw2, TT_REC_CLOSE, &cl, sizeof(cl));
+		hb_block(&f, 1, &raw2, 1, 48, 0);
+		r = tt_reader_open_mem(f.p, f.n, "bad");
+		cr_assert_eq(tt_reader_next(r, &rec), -EBADMSG);
+		cr_assert(strstr(tt_reader_errmsg(r), k ? "expected body >= 24" : "attrs_len"), "%s",
+			  tt_reader_errmsg(r));
+		cr_assert_eq(tt_reader_next(r, &rec), 1, "next block still read");
+		cr_assert_eq(rec.type, TT_REC_CLOSE);
+		tt_reader_free(r);
+		free(f.p);
+		free(raw.p);
+		free(raw2.p);
+	}
+}
+
+/* TLS_DATA (FORMAT.md 6.10): a DATA record with TT_DATA_TLS goes on disk as type 11 (an older
+ * reader skips it instead of taking plaintext for wire bytes) and comes back as TT_REC_DATA with
+ * the flag; the layer is the type's word: a type-1 body with bit 6 set reads as wire bytes, a
+ * type-11 body without it as plaintext; a type-11 body obeys the DATA length rules. */
+Test(format, tls_data_record)
+{
+	int fd = tmp_fd();
+	struct tt_file_info fi = test_info();
+	struct tt_writer *w = tt_writer_open(fd, &fi, NULL);
+	struct tt_rec_data d = {.ts_ns = 5, .sock_id = 9, .dir = TT_DIR_EGRESS,
+				.syscall = TT_SYS_SSL_WRITE, .flags = TT_DATA_TLS, .call_bytes = 4,
+				.cap_len = 4};
+	struct tt_rec_data wire = {.ts_ns = 6, .sock_id = 9, .syscall = TT_SYS_WRITE,
+				   .call_bytes = 3, .cap_len = 3};
+	cr_assert_eq(tt_writer_add_data(w, &d, "GET "), 0);
+	cr_assert_eq(tt_writer_add_data(w, &wire, "\x17\x03\x03"), 0);
+	cr_assert_eq(tt_writer_close(w), 0);
+	struct dbuf b = slurp(fd);
+	/* on disk: the first record's type is 11, the second's 1 */
+	uint32_t s = tt_get32(b.p + 4);
+	const uint8_t *h = b.p + 8 + s, *z = h + 56;
+	uint32_t comp = tt_get32(h + 12), rl = tt_get32(h + 24);
+	uint8_t raw[256];
+	cr_assert(rl <= sizeof(raw));
+	cr_assert_eq(ZSTD_decompress(raw, sizeof(raw), z, comp), rl);
+	cr_assert_eq(tt_get32(raw), TT_REC_TLS_DATA);
+	cr_assert_eq(tt_get32(raw + 8 + 72), TT_REC_DATA);
+	struct tt_reader *r = tt_reader_open_mem(b.p, b.n, "tls");
+	struct tt_record rec;
+	cr_assert_eq(tt_reader_next(r, &rec), 1);
+	cr_assert_eq(rec.type, TT_REC_DATA);
+	cr_assert(rec.u.data.flags & TT_DATA_TLS);
+	cr_assert_eq(rec.u.data.syscall, TT_SYS_SSL_WRITE);
+	cr_assert_eq(memcmp(rec.payload, "GET ", 4), 0);
+	cr_assert_eq(tt_reader_next(r, &rec), 1);
+	cr_assert_eq(rec.type, TT_REC_DATA);
+	cr_assert_not(rec.u.data.flags & TT_DATA_TLS);
+	cr_assert_eq(tt_reader_next(r, &rec), 0);
+	tt_reader_free(r);
+	free(b.p);
+	close(fd);
+	cr_assert_str_eq(tt_record_type_name(TT_REC_TLS_DATA), "tls_data");
+	cr_assert_eq(tt_record_fixed_size(TT_REC_TLS_DATA), 64);
+	cr_assert_str_eq(tt_syscall_name(TT_SYS_SSL_READ_EX), "SSL_read_ex");
+
+	/* hand-made: type 1 with bit 6 (wire), type 11 without it (plaintext), type 11 with a
+	 * cap_len past its body (corrupt block; the next block still reads) */
+	struct dbuf f = {0}, raw1 = {0}, raw2 = {0};
+	uint8_t body[72] = {0};
+	struct tt_rec_close cl = {.ts_ns = 9, .fd = 1};
+	hb_header(&f, TT_FORMAT_MAJOR, 0);
+	tt_put16(body + TT_WIRE_DATA_FLAGS_OFF, TT_DATA_TLS);
+	tt_put32(body + TT_WIRE_DATA_CAPLEN_OFF, 8);
+	hb_rec(&raw1, TT_REC_DATA, body, 72);
+	tt_put16(body + TT_WIRE_DATA_FLAGS_OFF, 0);
+	hb_rec(&raw1, TT_REC_TLS_DATA, body, 72);
+	hb_block(&f, 0, &raw1, 2, 48, 0);
+	tt_put32(body + TT_WIRE_DATA_CAPLEN_OFF, 13);
+	hb_rec(&raw2, TT_REC_TLS_DATA, body, 72);
+	hb_block(&f, 1, &raw2, 1, 48, 0);
+	free(raw2.p);
+	raw2 = (struct dbuf){0};
+	hb_rec(&raw2, TT_REC_CLOSE, &cl, sizeof(cl));
+	hb_block(&f, 2, &raw2, 1, 48, 0);
+	r = tt_reader_open_mem(f.p, f.n, "hand");
+	cr_assert_eq(tt_reader_next(r, &rec), 1);
+	cr_assert_eq(rec.type, TT_REC_DATA);
+	cr_assert_not(rec.u.data.flags & TT_DATA_TLS);
+	cr_assert_eq(tt_reader_next(r, &rec), 1);
+	cr_assert_eq(rec.type, TT_REC_DATA);
+	cr_assert(rec.u.data.flags & TT_DATA_TLS);
+	cr_assert_eq(tt_reader_next(r, &rec), -EBADMSG);
+	cr_assert(strstr(tt_reader_errmsg(r), "cap_len"), "%s", tt_reader_errmsg(r));
+	cr_assert_eq(tt_reader_next(r, &rec), 1);
+	cr_assert_eq(rec.type, TT_REC_CLOSE);
+	tt_reader_free(r);
+	free(f.p);
+	free(raw1.p);
 	free(raw2.p);
 }
 
@@ -1289,7 +1452,7 @@ Test(format, on_disk_layout_matches_format_md)
 	cr_assert_eq(s, 40 + 5 + 4 + 4 + 4 + 4 + 4);
 	cr_assert_eq(memcmp(p + 8, "TTAP", 4), 0);
 	cr_assert_eq(tt_get16(p + 12), 1);
-	cr_assert_eq(tt_get16(p + 14), 0);
+	cr_assert_eq(tt_get16(p + 14), 2); /* 1.2: the TLS_DATA record (1.1: CGROUP) */
 	cr_assert_eq(memcmp(p + 16, "\x04\x03\x02\x01", 4), 0);
 	cr_assert_eq(tt_get32(p + 20), 40);
 	cr_assert_eq(tt_get32(p + 24), 65536);
@@ -1343,5 +1506,162 @@ Test(format, on_disk_layout_matches_format_md)
 	cr_assert_eq(tt_get32(f + 8), tt_wire_crc32(x + 8, 8 + 40));
 	cr_assert_eq(memcmp(f + 12, "TTIF", 4), 0);
 	close(fd);
+	free(b.p);
+}
+
+/* --- prefetching (tt_reader_set_prefetch) ------------------------------------------------- */
+
+static void db_str(struct dbuf *b, const char *s)
+{
+	db_put(b, s, strlen(s) + 1);
+}
+
+/* Everything a caller can observe while reading r to its end: each call's result, each record
+ * (every field and its payload), each error message and the stats after each call. seek_at > 0:
+ * after that many calls, seek to seek_ts and go on. */
+static struct dbuf observe(struct tt_reader *r, uint64_t seek_at, uint64_t seek_ts)
+{
+	struct dbuf b = { 0 };
+	struct tt_record rec;
+	struct tt_reader_stats st;
+	uint64_t calls = 0;
+	int ret, guard = 0;
+
+	for (;;) {
+		if (seek_at && calls == seek_at) {
+			ret = tt_reader_seek_time(r, seek_ts);
+			db_put(&b, &ret, sizeof(ret));
+			db_str(&b, tt_reader_errmsg(r));
+		}
+		memset(&rec, 0, sizeof(rec));
+		ret = tt_reader_next(r, &rec);
+		calls++;
+		cr_assert(++guard < 1000000, "reader does not terminate");
+		db_put(&b, &ret, sizeof(ret));
+		if (ret == 1) {
+			db_put(&b, &rec, offsetof(struct tt_record, payload));
+			if (rec.type == TT_REC_DATA && rec.payload)
+				db_put(&b, rec.payload, rec.u.data.cap_len);
+		} else if (ret < 0) {
+			db_str(&b, tt_reader_errmsg(r));
+		}
+		tt_reader_get_stats(r, &st);
+		db_put(&b, &st, sizeof(st));
+		if (ret == 0)
+			break;
+		if (ret < 0 && ret != -EBADMSG)
+			break;
+	}
+	/* the end stays the end */
+	ret = tt_reader_next(r, &rec);
+	db_put(&b, &ret, sizeof(ret));
+	return b;
+}
+
+/* The same input read with and without prefetching (from memory and from a file), with an
+ * optional seek in the middle, must look the same to the caller. */
+static void same_with_prefetch(const uint8_t *p, size_t n, uint64_t seek_at, uint64_t seek_ts,
+			       const char *what)
+{
+	struct tt_reader *r0 = tt_reader_open_mem(p, n, "in");
+	if (!r0) {
+		struct tt_reader *r1 = tt_reader_open_mem(p, n, "in");
+		cr_assert_null(r1, "%s: opens only with prefetching", what);
+		return;
+	}
+	struct dbuf want = observe(r0, seek_at, seek_ts);
+	tt_reader_free(r0);
+	for (unsigned blocks = 1; blocks <= 3; blocks += 2) {
+		struct tt_reader *r1 = tt_reader_open_mem(p, n, "in");
+		cr_assert_not_null(r1);
+		cr_assert_eq(tt_reader_set_prefetch(r1, blocks), 0);
+		struct dbuf got = observe(r1, seek_at, seek_ts);
+		tt_reader_free(r1);
+		cr_assert(got.n == want.n && !memcmp(got.p, want.p, got.n),
+			  "%s: prefetch %u differs from the plain reader (memory)", what, blocks);
+		free(got.p);
+	}
+	/* a file: the thread reads ahead of the caller in the fd, a seek puts it back */
+	int fd = tmp_fd();
+	cr_assert_eq(write(fd, p, n), (ssize_t)n);
+	cr_assert_eq(lseek(fd, 0, SEEK_SET), 0);
+	struct tt_reader *r2 = tt_reader_open_fd(fd, "in");
+	cr_assert_not_null(r2);
+	cr_assert_eq(tt_reader_set_prefetch(r2, 2), 0);
+	struct dbuf got = observe(r2, seek_at, seek_ts);
+	tt_reader_free(r2);
+	close(fd);
+	cr_assert(got.n == want.n && !memcmp(got.p, want.p, got.n),
+		  "%s: prefetch differs from the plain reader (file)", what);
+	free(got.p);
+	free(want.p);
+}
+
+Test(format, prefetch_reads_the_same, .timeout = 300)
+{
+	struct tt_writer_opts o = { .block_bytes = 2048 };
+	const uint64_t n = 400;
+	struct dbuf b = make_file(n, &o);
+	uint8_t *copy = malloc(b.n);
+	unsigned seed = 4242;
+
+	cr_assert(block_offsets(&b, (uint64_t[256]){ 0 }, 256) >= 10);
+	same_with_prefetch(b.p, b.n, 0, 0, "whole file");
+	for (uint64_t at = 1; at < n; at += 37)
+		same_with_prefetch(b.p, b.n, at, 1000 + (at * 7) % n, "whole file, seek");
+	/* cut anywhere: truncated blocks, truncated headers */
+	for (size_t cut = 0; cut <= b.n; cut += 1 + cut % 97) {
+		char what[64];
+		snprintf(what, sizeof(what), "cut at %zu", cut);
+		same_with_prefetch(b.p, cut, 0, 0, what);
+	}
+	/* damage: corrupt blocks skipped and resynchronised, in a row and apart */
+	for (int iter = 0; iter < 300; iter++) {
+		char what[64];
+		memcpy(copy, b.p, b.n);
+		int flips = 1 + rand_r(&seed) % 6;
+		for (int k = 0; k < flips; k++)
+			copy[(size_t)rand_r(&seed) % b.n] ^= (uint8_t)(1 + rand_r(&seed) % 255);
+		if (iter % 3 == 0) {
+			size_t at = (size_t)rand_r(&seed) % b.n, len = (size_t)rand_r(&seed) % 3000;
+			if (at + len > b.n)
+				len = b.n - at;
+			memset(copy + at, iter & 1 ? 0 : 0x51, len);
+		}
+		snprintf(what, sizeof(what), "damage %d", iter);
+		same_with_prefetch(copy, b.n, iter % 4 ? 0 : (uint64_t)(iter % 50) + 1,
+				   1000 + (uint64_t)(iter * 13) % n, what);
+	}
+	free(copy);
+	free(b.p);
+}
+
+Test(format, prefetch_refuses_pipes_and_twice)
+{
+	struct tt_writer_opts o = { 0 };
+	struct dbuf b = make_file(10, &o);
+	int p[2];
+
+	cr_assert_eq(pipe(p), 0);
+	cr_assert_eq(write(p[1], b.p, b.n), (ssize_t)b.n);
+	close(p[1]);
+	struct tt_reader *r = tt_reader_open_fd(p[0], "<pipe>");
+	cr_assert_not_null(r);
+	cr_assert_eq(tt_reader_set_prefetch(r, 2), -ESPIPE);
+	int errs;
+	cr_assert_eq(read_all_check(r, 10, &errs, NULL), 10);
+	cr_assert_eq(errs, 0);
+	tt_reader_free(r);
+	close(p[0]);
+	r = tt_reader_open_mem(b.p, b.n, "m");
+	cr_assert_eq(tt_reader_set_prefetch(r, 0), 0);
+	cr_assert_eq(tt_reader_set_prefetch(r, 2), 0);
+	cr_assert_eq(tt_reader_set_prefetch(r, 2), -EBUSY);
+	cr_assert_eq(read_all_check(r, 10, &errs, NULL), 10);
+	tt_reader_free(r);
+	/* freed before reading, and freed in the middle of a read */
+	r = tt_reader_open_mem(b.p, b.n, "m");
+	cr_assert_eq(tt_reader_set_prefetch(r, 2), 0);
+	tt_reader_free(r);
 	free(b.p);
 }

@@ -16,7 +16,8 @@
 #include <string.h>
 
 #include "analyze/engine.h"
-#include "analyze/http1.h"
+#include "analyze/proto/http.h"
+#include "analyze/proto/http1.h"
 
 struct sum {
 	char op[16];
@@ -56,7 +57,7 @@ static void emit(void *ctx, struct tt_txn *t)
 		snprintf(s->target, sizeof(s->target), "%s", t->target);
 		s->target_len = strlen(t->target);
 	}
-	s->status = t->status;
+	s->status = tt_http(t)->status;
 	s->flags = t->flags;
 	s->error = t->error;
 	s->complete = tt_txn_complete(t);
@@ -95,7 +96,7 @@ static void h_open(struct h *h)
 	h->env.emit = emit;
 	h->env.body_cap = 1 << 16;
 	h->ci = (struct tt_conn_info){.sock_id = 7, .role = TT_ROLE_CLIENT};
-	h->sess = tt_http1_proto.open(&h->env, &h->ci);
+	h->sess = tt_http1_proto.open(&h->env, &h->ci, NULL);
 	cr_assert_not_null(h->sess);
 }
 

@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: MIT
 /* HTTP/1.x parser and pairer (analyze/http1.c) on hand-built byte streams. */
 #include <criterion/criterion.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "analyze/http1.h"
+#include "analyze/pipeline.h"
+#include "analyze/proto/http.h"
+#include "analyze/proto/http1.h"
+#include "analyze/sink/line.h"
+#include "analyze/sink/stats.h"
 
 #define MAXT 256
 
@@ -36,7 +44,7 @@ static void h_open(struct h *h, int role)
 	h->env.emit = emit;
 	h->env.body_cap = 1 << 20;
 	h->ci = (struct tt_conn_info){.sock_id = 7, .role = (uint8_t)role};
-	h->sess = tt_http1_proto.open(&h->env, &h->ci);
+	h->sess = tt_http1_proto.open(&h->env, &h->ci, NULL);
 	cr_assert_not_null(h->sess);
 }
 
@@ -88,7 +96,7 @@ static void check(const struct tt_txn *t, const char *method, const char *path, 
 		cr_assert_null(t->op);
 	if (path)
 		cr_assert_str_eq(t->target, path);
-	cr_assert_eq(t->status, status, "status %d != %d", t->status, status);
+	cr_assert_eq(tt_http_c(t)->status, status, "status %d != %d", tt_http_c(t)->status, status);
 	cr_assert_eq(t->resp.body_bytes, body, "body %lu != %lu", (unsigned long)t->resp.body_bytes,
 		     (unsigned long)body);
 	cr_assert_eq(tt_txn_complete(t), complete, "complete %d (flags %#x) for %s",
@@ -107,7 +115,7 @@ Test(http1, simple_get)
 	h_str(&h, RESP, resp1);
 	cr_assert_eq(h.sink.n, 1);
 	check(h.sink.t[0], "GET", "/index.html", 200, 5, 1);
-	cr_assert_str_eq(h.sink.t[0]->authority, "example");
+	cr_assert_str_eq(tt_http(h.sink.t[0])->authority, "example");
 	cr_assert_eq(h.sink.t[0]->side, TT_SIDE_CLIENT);
 	cr_assert_eq(h.sink.t[0]->req.n_headers, 2);
 	cr_assert_eq(memcmp(h.sink.t[0]->resp.body, "hello", 5), 0);
@@ -204,7 +212,7 @@ Test(http1, no_body_204_304_and_100_continue)
 	check(h.sink.t[0], "DELETE", "/x", 204, 0, 1);
 	check(h.sink.t[1], "GET", "/y", 304, 0, 1);
 	check(h.sink.t[2], "PUT", "/z", 200, 5, 1);
-	cr_assert_eq(h.sink.t[2]->interim_status, 100);
+	cr_assert_eq(tt_http(h.sink.t[2])->interim_status, 100);
 	h_free(&h);
 }
 
@@ -430,14 +438,32 @@ Test(http1, garbage_is_not_http)
 	h_free(&h);
 }
 
+/* detect() on one direction's first bytes (dir egress), the other empty. */
+static int det(const char *s, size_t n)
+{
+	struct tt_conn_info ci = {0};
+	struct tt_detect d = {.first_dir = TT_DIR_EGRESS, .ci = &ci};
+	d.buf[TT_DIR_EGRESS] = (const uint8_t *)s;
+	d.len[TT_DIR_EGRESS] = n;
+	return tt_http1_proto.detect(&d);
+}
+
 Test(http1, detect)
 {
-	cr_assert_eq(tt_http1_proto.detect((const uint8_t *)"GET / HTTP/1.1\r\n", 16), 1);
-	cr_assert_eq(tt_http1_proto.detect((const uint8_t *)"HTTP/1.1 200 OK\r\n", 17), 1);
-	cr_assert_eq(tt_http1_proto.detect((const uint8_t *)"GE", 2), -1);
-	cr_assert_eq(tt_http1_proto.detect((const uint8_t *)"\x16\x03\x01", 3), 0);
-	cr_assert_eq(tt_http1_proto.detect((const uint8_t *)"xyz\r\nPOST /a HTTP/1.1\r\n", 23), 1);
-	cr_assert_eq(tt_http1_proto.detect((const uint8_t *)"GETX / HTTP/1.1", 15), 0);
+	cr_assert_eq(det("GET / HTTP/1.1\r\n", 16), 80);
+	cr_assert_eq(det("HTTP/1.1 200 OK\r\n", 17), 80);
+	cr_assert_eq(det("GE", 2), TT_DETECT_MORE);
+	cr_assert_eq(det("\x16\x03\x01", 3), TT_DETECT_NO);
+	cr_assert_eq(det("xyz\r\nPOST /a HTTP/1.1\r\n", 23), 40); /* mid-connection */
+	cr_assert_eq(det("GETX / HTTP/1.1", 15), TT_DETECT_NO);
+	/* the other direction decides when this one cannot: a response seen first */
+	struct tt_conn_info ci = {0};
+	struct tt_detect d = {.first_dir = TT_DIR_INGRESS, .ci = &ci};
+	d.buf[TT_DIR_EGRESS] = (const uint8_t *)"\x16\x03";
+	d.len[TT_DIR_EGRESS] = 2;
+	d.buf[TT_DIR_INGRESS] = (const uint8_t *)"HTTP/1.0 404 Not Found\r\n";
+	d.len[TT_DIR_INGRESS] = 24;
+	cr_assert_eq(tt_http1_proto.detect(&d), 80);
 }
 
 Test(http1, unknown_gap_both_directions)
@@ -511,4 +537,157 @@ Test(http1, random_mutations)
 		h_free(&h);
 	}
 #undef RND
+}
+
+/* A response cut after its headers (nginx closed its upstream mid-body; the client saw 499): the
+ * bytes that were on the wire count, they are not 0. */
+Test(http1, wire_bytes_of_a_cut_response)
+{
+	struct h h;
+	h_open(&h, TT_ROLE_CLIENT);
+	const char *head = "HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n";
+	const char *req = "GET /big HTTP/1.1\r\nHost: up\r\n\r\n";
+	h_str(&h, REQ, req);
+	h_str(&h, RESP, head);
+	h_str(&h, RESP, "0123456789");
+	h_str(&h, RESP, "abcdef");
+	h_close(&h);
+	cr_assert_eq(h.sink.n, 1);
+	struct tt_txn *t = h.sink.t[0];
+	cr_assert_eq(t->resp.wire_bytes, strlen(head) + 16);
+	cr_assert_eq(t->resp.body_bytes, 16);
+	cr_assert_eq(t->req.wire_bytes, strlen(req));
+	cr_assert(t->flags & TT_TXN_BROKEN);
+	cr_assert_not(t->resp.complete);
+	h_free(&h);
+}
+
+/* --- few_headers: only the headers the analysis reads, the caps as if all were kept ---------- */
+
+static void h_open_few(struct h *h, int role)
+{
+	h_open(h, role);
+	h->env.few_headers = 1;
+}
+
+Test(http1, few_headers_keeps_what_the_analysis_reads)
+{
+	struct h h;
+	h_open_few(&h, TT_ROLE_CLIENT);
+	h_str(&h, REQ, "GET /chat HTTP/1.1\r\nUser-Agent: t\r\nHost: example\r\nX-A: 1\r\n"
+		       "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: k\r\n\r\n");
+	h_str(&h, RESP, "HTTP/1.1 101 Switching Protocols\r\nServer: s\r\nUpgrade: websocket\r\n"
+			"Connection: Upgrade\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n");
+	cr_assert_eq(h.sink.n, 1);
+	struct tt_txn *t = h.sink.t[0];
+	cr_assert_str_eq(tt_http(t)->authority, "example");
+	cr_assert_eq(t->req.n_headers, 4, "%u", t->req.n_headers);
+	cr_assert_null(tt_msg_header(&t->req, "User-Agent"));
+	cr_assert_null(tt_msg_header(&t->req, "X-A"));
+	cr_assert_str_eq(tt_msg_header(&t->req, "Sec-WebSocket-Key"), "k");
+	cr_assert_eq(t->resp.n_headers, 3);
+	cr_assert_str_eq(tt_msg_header(&t->resp, "Sec-WebSocket-Extensions"), "permessage-deflate");
+	cr_assert(t->flags & TT_TXN_UPGRADED);
+	h_free(&h);
+}
+
+/* A Host header past the caps (128 headers, 32 KiB of them) is not kept by either mode. */
+Test(http1, few_headers_caps_count_every_header)
+{
+	for (int kind = 0; kind < 3; kind++) {
+		char *req = malloc(80000);
+		size_t n = (size_t)sprintf(req, "GET / HTTP/1.1\r\n");
+		int count = kind == 0 ? 127 : kind == 1 ? 128 : 40;
+		for (int i = 0; i < count; i++)
+			n += (size_t)sprintf(req + n, "X-%d: %s\r\n", i,
+					     kind == 2 ? "0123456789012345678901234567890123456789"
+							 "0123456789012345678901234567890123456789"
+							 "0123456789012345678901234567890123456789"
+							 "0123456789012345678901234567890123456789"
+							 "0123456789012345678901234567890123456789"
+							 "0123456789012345678901234567890123456789"
+							 "0123456789012345678901234567890123456789"
+						       : "v");
+		if (kind == 2) /* past 32 KiB of header bytes */
+			for (int i = 0; i < 27; i++)
+				n += (size_t)sprintf(req + n, "Y-%d: %0800d\r\n", i, 0);
+		n += (size_t)sprintf(req + n, "Host: late\r\n\r\n");
+		struct h full, few;
+		h_open(&full, TT_ROLE_CLIENT);
+		h_open_few(&few, TT_ROLE_CLIENT);
+		h_feed(&full, REQ, req, n);
+		h_feed(&few, REQ, req, n);
+		h_str(&full, RESP, resp1);
+		h_str(&few, RESP, resp1);
+		cr_assert_eq(full.sink.n, 1);
+		cr_assert_eq(few.sink.n, 1);
+		const char *a = tt_http(full.sink.t[0])->authority,
+			   *b = tt_http(few.sink.t[0])->authority;
+		cr_assert_eq(!a, !b, "kind %d: Host kept by one mode only (%s / %s)", kind,
+			     a ? a : "-", b ? b : "-");
+		if (a)
+			cr_assert_str_eq(a, b);
+		cr_assert_eq(full.sink.t[0]->req.headers_truncated,
+			     few.sink.t[0]->req.headers_truncated, "kind %d", kind);
+		if (kind < 2)
+			cr_assert_eq(!!a, kind == 0, "kind %d: %s", kind, a ? a : "no Host");
+		else
+			cr_assert(few.sink.t[0]->req.headers_truncated);
+		h_free(&full);
+		h_free(&few);
+		free(req);
+	}
+}
+
+/* Every recording in testdata/, through the whole pipeline into the views that do not show
+ * headers (the line, --stats): the same text with all headers kept and with few_headers. */
+static char *view(const char *path, int few, int stats, int one_side)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	cr_assert_not_null(f);
+	struct tt_output_opts oo = {.utc = 1};
+	struct tt_sink *sink = stats ? tt_sink_stats_new(f, TT_STATS_HOST, 0)
+				     : tt_sink_line_new(f, &oo);
+	cr_assert_not_null(sink);
+	struct tt_pipeline_opts po = {.few_headers = few, .one_side = one_side};
+	struct tt_pipeline *p = tt_pipeline_new(&po, sink);
+	cr_assert_not_null(p);
+	int fd = open(path, O_RDONLY);
+	cr_assert(fd >= 0, "%s", path);
+	struct tt_reader *rd = tt_reader_open_fd(fd, path);
+	cr_assert_not_null(rd, "%s", tt_reader_open_error());
+	tt_pipeline_begin(p, tt_reader_info(rd));
+	volatile sig_atomic_t stop = 0;
+	tt_pipeline_read(p, rd, fd, &stop, NULL, NULL);
+	tt_pipeline_finish(p);
+	struct tt_pipeline_stats st;
+	tt_pipeline_get_stats(p, &st);
+	fprintf(f, "shown %llu of %llu\n", (unsigned long long)st.shown,
+		(unsigned long long)st.eng.txns);
+	tt_pipeline_free(p);
+	tt_sink_free(sink);
+	tt_reader_free(rd);
+	close(fd);
+	fclose(f);
+	return out;
+}
+
+Test(http1, few_headers_same_views_on_every_recording)
+{
+	glob_t g;
+	cr_assert_eq(glob("testdata/*.tinytap", 0, NULL, &g), 0, "run from the repository root");
+	cr_assert(g.gl_pathc >= 10);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		for (int stats = 0; stats < 2; stats++) {
+			char *a = view(g.gl_pathv[i], 0, stats, stats);
+			char *b = view(g.gl_pathv[i], 1, stats, stats);
+			cr_assert_str_eq(a, b, "%s (%s): few_headers changes the output",
+					 g.gl_pathv[i], stats ? "--stats --by host" : "line");
+			free(a);
+			free(b);
+		}
+	}
+	globfree(&g);
 }

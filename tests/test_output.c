@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "analyze/output.h"
+#include "analyze/proto/http.h"
+#include "analyze/proto/http1.h"
 
 static char *render(const struct tt_output_opts *o, const struct tt_txn *t)
 {
@@ -21,16 +23,17 @@ static char *render(const struct tt_output_opts *o, const struct tt_txn *t)
 static struct tt_txn *mk(void)
 {
 	struct tt_txn *t = tt_txn_new();
+	t->pr = &tt_http1_proto;
 	t->side = TT_SIDE_CLIENT;
 	t->pid = 42;
 	t->tid = 43;
 	strcpy(t->comm, "curl");
 	t->op = strdup("GET");
 	t->target = strdup("/index.html");
-	t->version = strdup("HTTP/1.1");
-	t->resp_version = strdup("HTTP/1.1");
-	t->status = 200;
-	t->status_text = strdup("OK");
+	tt_http(t)->version = strdup("HTTP/1.1");
+	tt_http(t)->resp_version = strdup("HTTP/1.1");
+	tt_http_set_status(t, 200);
+	tt_http(t)->status_text = strdup("OK");
 	t->req.seen = t->req.complete = t->req.done = 1;
 	t->resp.seen = t->resp.complete = t->resp.done = 1;
 	t->req.ts_first = 1000;
@@ -53,12 +56,43 @@ Test(output, one_line)
 	    s, "[10:00:00.123] cli pid=42 curl       GET /index.html → 200 156 bytes (1.2ms)\n");
 	free(s);
 	t->flags |= TT_TXN_NO_RESPONSE;
-	t->status = 0;
+	tt_http_set_status(t, 0);
 	t->resp.seen = 0;
 	s = render(&o, t);
 	cr_assert_str_eq(s,
 			 "[10:00:00.123] cli pid=42 curl       GET /index.html → (no response)\n");
 	free(s);
+	tt_txn_free(t);
+}
+
+/* A protocol whose target starts with its op (SQL) shows the target alone on the line. */
+Test(output, op_in_target)
+{
+	static struct tt_proto sql = {.name = "sqlish", .tag = "sq", .flags = TT_PROTO_OP_IN_TARGET};
+	struct tt_output_opts o = {.utc = 1};
+	struct tt_txn *t = mk();
+	t->pr = &sql;
+	free(t->op);
+	free(t->target);
+	t->op = strdup("SELECT");
+	t->target = strdup("select 1");
+	char *s = render(&o, t);
+	cr_assert_str_eq(s, "[10:00:00.123] cli pid=42 curl       sq  select 1 → done (1.2ms)\n");
+	free(s);
+	free(t->target);
+	t->target = strdup("SELECTED_ROWS()"); /* not the op as a word: both */
+	s = render(&o, t);
+	cr_assert_str_eq(
+	    s, "[10:00:00.123] cli pid=42 curl       sq  SELECT SELECTED_ROWS() → done (1.2ms)\n");
+	free(s);
+	sql.flags = 0; /* without the flag: op and target, as ever */
+	free(t->target);
+	t->target = strdup("select 1");
+	s = render(&o, t);
+	cr_assert_str_eq(s,
+			 "[10:00:00.123] cli pid=42 curl       sq  SELECT select 1 → done (1.2ms)\n");
+	free(s);
+	t->pr = &tt_http1_proto;
 	tt_txn_free(t);
 }
 
@@ -154,6 +188,22 @@ Test(output, binary_body_hexdump_and_cap)
 	tt_txn_free(t);
 }
 
+Test(output, empty_body_piece)
+{
+	/* an empty piece before any body (a protocol's empty payload): counted, nothing kept, and
+	 * no memcpy to the NULL buffer (UBSan found it through fuzz_mysql) */
+	struct tt_txn *t = mk();
+	t->req.body_bytes = 0;
+	tt_msg_add_body(&t->req, "", 0, 65536);
+	cr_assert_eq(t->req.body_bytes, 0);
+	cr_assert_eq(t->req.body_len, 0);
+	cr_assert_null(t->req.body);
+	cr_assert_eq(t->req.body_truncated, 0);
+	tt_msg_add_body(&t->req, "ab", 2, 65536);
+	cr_assert_eq(t->req.body_len, 2);
+	tt_txn_free(t);
+}
+
 Test(output, helpers)
 {
 	char b[64];
@@ -172,4 +222,65 @@ Test(output, helpers)
 	cr_assert_str_eq(b, "/run/x.sock");
 	tt_output_time(b, sizeof(b), 1795600800123456789ll, 1, 1);
 	cr_assert_str_eq(b, "2026-11-25T10:00:00.123");
+}
+
+/* A protocol with one-way messages (TT_TXN_ONEWAY), for the sinks: the line shows the way the
+ * message went from this process, its op and the protocol's words; no duration, never
+ * "(no response)"; JSON has no duration and says oneway. */
+static void oneway_describe(const struct tt_txn *t, struct tt_desc *d)
+{
+	tt_desc_adds(d, "5 B \"hello\"");
+	(void)t;
+}
+
+static const struct tt_proto oneway_proto = {
+    .name = "oneway-test", .tag = "ow", .describe = oneway_describe};
+
+Test(output, oneway)
+{
+	struct tt_output_opts o = {.utc = 1};
+	struct tt_txn *t = tt_txn_new();
+	t->pr = &oneway_proto;
+	t->side = TT_SIDE_CLIENT;
+	t->pid = 42;
+	strcpy(t->comm, "py");
+	t->flags |= TT_TXN_ONEWAY;
+	tt_txn_set_str(t, &t->op, "text", 4);
+	tt_txn_set_str(t, &t->target, "hello", 5);
+	t->req.seen = t->req.complete = t->req.done = 1;
+	t->resp.done = 1;
+	t->req.ts_first = 1000;
+	t->req.ts_last = 5000;
+	cr_assert(tt_txn_complete(t));
+	cr_assert_null(tt_txn_incomplete(t));
+	cr_assert_eq(tt_txn_duration_ns(t), 0);
+	char *s = render(&o, t);
+	cr_assert_str_eq(s, "[10:00:00.123] cli pid=42 py         ow  → text 5 B \"hello\"\n");
+	free(s);
+	/* the server's socket received it */
+	t->side = TT_SIDE_SERVER;
+	s = render(&o, t);
+	cr_assert_str_eq(s, "[10:00:00.123] srv pid=42 py         ow  ← text 5 B \"hello\"\n");
+	free(s);
+	/* a message from the server: sent by the server, received by the client */
+	t->req = (struct tt_msg){.done = 1};
+	t->resp.seen = t->resp.complete = t->resp.done = 1;
+	s = render(&o, t);
+	cr_assert_str_eq(s, "[10:00:00.123] srv pid=42 py         ow  → text 5 B \"hello\"\n");
+	free(s);
+	t->side = TT_SIDE_CLIENT;
+	t->resp.complete = 0;
+	cr_assert(!tt_txn_complete(t));
+	s = render(&o, t);
+	cr_assert_str_eq(s,
+			 "[10:00:00.123] cli pid=42 py         ow  ← text 5 B \"hello\" [incomplete]\n");
+	free(s);
+	t->resp.complete = 1;
+	o.json = 1;
+	s = render(&o, t);
+	cr_assert_not_null(strstr(s, "\"duration_us\":null"), "%s", s);
+	cr_assert_not_null(strstr(s, "\"complete\":true,\"incomplete\":null,\"oneway\":true"), "%s",
+			   s);
+	free(s);
+	tt_txn_free(t);
 }

@@ -180,3 +180,136 @@ Test(redact, table_bound)
 	}
 	tt_redactor_free(r);
 }
+
+/* Masks a copy of in (n bytes) as one stream, whole and split in two at every byte; each must
+ * equal want. */
+static void expect_bin(const uint8_t *in, const uint8_t *want, size_t n)
+{
+	for (size_t cut = 0; cut <= n; cut++) {
+		struct tt_redactor *r = tt_redactor_new();
+		cr_assert_not_null(r);
+		uint8_t *c = malloc(n);
+		memcpy(c, in, n);
+		tt_redactor_stream(r, 9, 0, c, cut, 0);
+		tt_redactor_stream(r, 9, 0, c + cut, n - cut, 0);
+		cr_assert(!memcmp(c, want, n), "split at %zu", cut);
+		free(c);
+		tt_redactor_free(r);
+	}
+}
+
+static size_t put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+	return 4;
+}
+
+/* A typed PostgreSQL message: type, length, body. */
+static size_t pg_msg(uint8_t *p, char type, const void *body, size_t n)
+{
+	p[0] = (uint8_t)type;
+	put_be32(p + 1, (uint32_t)n + 4);
+	memcpy(p + 5, body, n);
+	return n + 5;
+}
+
+Test(redact, postgresql_password_messages)
+{
+	/* SSLRequest, startup packet, a cleartext password, SASL data, a Query: the password
+	 * messages' bodies are masked whole (framing intact), nothing else. */
+	uint8_t in[512], want[512];
+	size_t n = 0;
+	n += put_be32(in + n, 8);
+	n += put_be32(in + n, 80877103);
+	static const char su[] = "\0\3\0\0user\0bob\0database\0shop\0";
+	size_t sul = sizeof(su); /* with the final NUL */
+	n += put_be32(in + n, (uint32_t)sul + 4);
+	memcpy(in + n, su, sul);
+	n += sul;
+	size_t p1 = n + 5;
+	n += pg_msg(in + n, 'p', "hunter2-secret", 15);
+	size_t p2 = n + 5;
+	n += pg_msg(in + n, 'p', "c=biws,r=abc,p=PROOF", 20);
+	n += pg_msg(in + n, 'Q', "SELECT 1", 9);
+	memcpy(want, in, n);
+	memset(want + p1, '*', 15);
+	memset(want + p2, '*', 20);
+	expect_bin(in, want, n);
+	char *c = malloc(n);
+	memcpy(c, in, n);
+	cr_assert_eq(tt_redact_buf((uint8_t *)c, n), 35);
+	free(c);
+}
+
+Test(redact, postgresql_query_text_still_scanned)
+{
+	/* After a startup packet, message bodies are text to the usual rules; a value that runs to
+	 * the end of a message ends there (the next header is not masked). */
+	uint8_t in[256], want[256];
+	size_t n = 0;
+	static const char su[] = "\0\3\0\0user\0u\0";
+	n += put_be32(in + n, (uint32_t)sizeof(su) + 4);
+	memcpy(in + n, su, sizeof(su));
+	n += sizeof(su);
+	static const char q[] = "SELECT 'x' WHERE token=abc";
+	size_t qs = n + 5 + strlen("SELECT 'x' WHERE token=");
+	n += pg_msg(in + n, 'Q', q, sizeof(q) - 1);
+	n += pg_msg(in + n, 'S', "", 0);
+	memcpy(want, in, n);
+	memset(want + qs, '*', 3);
+	expect_bin(in, want, n);
+}
+
+Test(redact, postgresql_only_from_a_startup_packet)
+{
+	/* A 'p' message in a stream that did not start with a startup packet (recorded mid-way, or
+	 * not PostgreSQL) is not framed, and after SSLRequest + TLS nothing is framed either. */
+	uint8_t in[128], want[128];
+	size_t n = pg_msg(in, 'p', "notasecret", 10);
+	memcpy(want, in, n);
+	expect_bin(in, want, n);
+	n = 0;
+	n += put_be32(in + n, 8);
+	n += put_be32(in + n, 80877103);
+	static const uint8_t tls[] = {0x16, 0x03, 0x01, 0x00, 0x05, 'p', 0, 0, 0, 9, 'a', 'b'};
+	memcpy(in + n, tls, sizeof(tls));
+	n += sizeof(tls);
+	memcpy(want, in, n);
+	expect_bin(in, want, n);
+}
+
+/* Redis: the password arguments of AUTH, HELLO ... AUTH, CONFIG SET requirepass, MIGRATE ...
+ * AUTH2 and ACL SETUSER rules are masked whole; other arguments are left alone. */
+Test(redact, redis_passwords)
+{
+	expect("*2\r\n$4\r\nAUTH\r\n$7\r\nhunter2\r\n*2\r\n$3\r\nGET\r\n$7\r\nhunter2\r\n"
+	       "*3\r\n$4\r\nauth\r\n$5\r\nalice\r\n$6\r\ns3cret\r\n"
+	       "*5\r\n$5\r\nHELLO\r\n$1\r\n3\r\n$4\r\nAUTH\r\n$5\r\nalice\r\n$6\r\ns3cret\r\n"
+	       "*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$11\r\nrequirepass\r\n$5\r\nnewpw\r\n"
+	       "*9\r\n$7\r\nMIGRATE\r\n$4\r\nhost\r\n$4\r\n6380\r\n$1\r\nk\r\n$1\r\n0\r\n"
+	       "$4\r\n5000\r\n$5\r\nAUTH2\r\n$1\r\nu\r\n$2\r\npw\r\n"
+	       "*5\r\n$3\r\nACL\r\n$7\r\nSETUSER\r\n$3\r\nbob\r\n$2\r\non\r\n$7\r\n>bobpw1\r\n",
+	       "*2\r\n$4\r\nAUTH\r\n$7\r\n*******\r\n*2\r\n$3\r\nGET\r\n$7\r\nhunter2\r\n"
+	       "*3\r\n$4\r\nauth\r\n$5\r\nalice\r\n$6\r\n******\r\n"
+	       "*5\r\n$5\r\nHELLO\r\n$1\r\n3\r\n$4\r\nAUTH\r\n$5\r\nalice\r\n$6\r\n******\r\n"
+	       "*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$11\r\nrequirepass\r\n$5\r\n*****\r\n"
+	       "*9\r\n$7\r\nMIGRATE\r\n$4\r\nhost\r\n$4\r\n6380\r\n$1\r\nk\r\n$1\r\n0\r\n"
+	       "$4\r\n5000\r\n$5\r\nAUTH2\r\n$1\r\nu\r\n$2\r\n**\r\n"
+	       "*5\r\n$3\r\nACL\r\n$7\r\nSETUSER\r\n$3\r\nbob\r\n$2\r\non\r\n$7\r\n*******\r\n");
+}
+
+Test(redact, redis_inline_auth)
+{
+	expect("PING\r\nAUTH hunter2\r\nauth alice s3cret\r\nGET AUTH\r\n",
+	       "PING\r\nAUTH *******\r\nauth ************\r\nGET AUTH\r\n");
+}
+
+Test(redact, redis_framing_stops_on_other_bytes)
+{
+	/* not RESP after the first command: no more framing, the text rules still apply */
+	expect("*1\r\n$4\r\nPING\r\nGET /?password=x HTTP/1.1\r\n",
+	       "*1\r\n$4\r\nPING\r\nGET /?password=* HTTP/1.1\r\n");
+}

@@ -8,6 +8,7 @@
 
 #include "analyze/engine.h"
 #include "analyze/streams.h"
+#include "analyze/proto/http.h"
 
 #define MAXT 32
 
@@ -194,7 +195,7 @@ Test(streams, dropped_call_keeps_its_captured_start)
 	call(&f, 5, TT_DIR_EGRESS, req);
 	call(&f, 5, TT_DIR_INGRESS, resp);
 	cr_assert_eq(f.sink.n, 2);
-	cr_assert_eq(f.sink.t[0]->status, 200);
+	cr_assert_eq(tt_http(f.sink.t[0])->status, 200);
 	cr_assert(f.sink.t[0]->flags & TT_TXN_GAP);
 	cr_assert_eq(f.sink.t[0]->resp.body_bytes, 10);
 	cr_assert(tt_txn_complete(f.sink.t[1]));
@@ -452,4 +453,77 @@ Test(engine, loss_applies_in_file_order)
 	cr_assert(tt_txn_complete(s.t[1]));
 	tt_engine_free(e);
 	sink_free(&s);
+}
+
+static void conn_at(struct fx *f, uint64_t sock, int family, uint16_t lport, uint16_t rport,
+		    const char *lip, const char *rip, uint64_t unix_peer)
+{
+	struct tt_rec_conn c = {.ts_ns = ++f->ts, .sock_id = sock, .pid = 1, .unix_peer_id = unix_peer};
+	c.local.family = c.remote.family = (uint16_t)family;
+	c.local.port = lport;
+	c.remote.port = rport;
+	memcpy(c.local.addr, lip, 4);
+	memcpy(c.remote.addr, rip, 4);
+	tt_streams_conn(f->s, &c);
+}
+
+/* Both ends of a local connection: the sockets whose addresses mirror each other find each other
+ * (whichever CONN record comes first); a look-alike with another address does not. */
+Test(streams, peers_of_a_local_connection)
+{
+	struct fx f;
+	fx_init(&f);
+	const char *lo = "\x7f\0\0\x01", *other = "\x0a\0\0\x02";
+	conn_at(&f, 11, TT_AF_INET, 40000, 80, lo, lo, 0);
+	cr_assert_eq(tt_streams_peer(f.s, 11), 0);
+	conn_at(&f, 12, TT_AF_INET, 80, 40000, lo, lo, 0);
+	cr_assert_eq(tt_streams_peer(f.s, 11), 12);
+	cr_assert_eq(tt_streams_peer(f.s, 12), 11);
+	conn_at(&f, 13, TT_AF_INET, 80, 40001, lo, other, 0); /* no mirror recorded */
+	cr_assert_eq(tt_streams_peer(f.s, 13), 0);
+	conn_at(&f, 14, TT_AF_INET, 40001, 80, lo, lo, 0); /* same ports, other address */
+	cr_assert_eq(tt_streams_peer(f.s, 14), 0);
+	cr_assert_eq(tt_streams_peer(f.s, 13), 0);
+	/* AF_UNIX: the CONN record names the peer inode */
+	conn_at(&f, 21, TT_AF_UNIX, 0, 0, "\0\0\0\0", "\0\0\0\0", 22);
+	conn_at(&f, 22, TT_AF_UNIX, 0, 0, "\0\0\0\0", "\0\0\0\0", 21);
+	cr_assert_eq(tt_streams_peer(f.s, 21), 22);
+	cr_assert_eq(tt_streams_peer(f.s, 22), 21);
+	/* the txns carry it (the engine stamps it; here the streams alone: through the lookup) */
+	call(&f, 11, TT_DIR_EGRESS, req);
+	call(&f, 12, TT_DIR_INGRESS, req);
+	call(&f, 12, TT_DIR_EGRESS, resp);
+	call(&f, 11, TT_DIR_INGRESS, resp);
+	cr_assert_eq(f.sink.n, 2);
+	fx_fini(&f);
+}
+
+/* TLS: the handshake's ciphertext goes to detection (nothing recognises it), the first plaintext
+ * record switches the socket to its plaintext layer (HTTP parsed there), and the ciphertext after
+ * it is counted, not parsed, even when it looks like HTTP. */
+Test(streams, tls_plaintext_layer)
+{
+	static const char hello[] = "\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03";
+	struct fx f;
+	fx_init(&f);
+	conn(&f, 5, TT_ROLE_CLIENT);
+	seg(&f, 5, TT_DIR_EGRESS, ++f.ts, 11, 0, hello, 11, 0);
+	seg(&f, 5, TT_DIR_INGRESS, ++f.ts, 11, 0, hello, 11, 0);
+	uint32_t n = (uint32_t)strlen(req);
+	seg(&f, 5, TT_DIR_EGRESS, ++f.ts, 40, 0, "\x17\x03\x03", 3, 0); /* cut short: a gap */
+	seg(&f, 5, TT_DIR_EGRESS, ++f.ts, n, 0, req, n, TT_DATA_TLS);
+	/* a wire record that looks like HTTP: ignored, its bytes counted */
+	seg(&f, 5, TT_DIR_INGRESS, ++f.ts, n, 0, req, n, 0);
+	uint32_t m = (uint32_t)strlen(resp);
+	seg(&f, 5, TT_DIR_INGRESS, ++f.ts, m, 0, resp, m, TT_DATA_TLS);
+	cr_assert_eq(f.sink.n, 1);
+	cr_assert(tt_txn_complete(f.sink.t[0]));
+	cr_assert_str_eq(f.sink.t[0]->target, "/a");
+	cr_assert(tt_streams_tls(f.s, 5));
+	cr_assert_not(tt_streams_tls(f.s, 6));
+	struct tt_streams_stats st;
+	tt_streams_get_stats(f.s, &st);
+	cr_assert_eq(st.conns_tls, 1);
+	cr_assert_eq(st.tls_wire_bytes, n);
+	fx_fini(&f);
 }

@@ -3,11 +3,14 @@
 
 Usage: server.py PORTFILE    -- binds an ephemeral port, writes it to PORTFILE, serves until killed.
 Routes: /  /api/users  POST /api/items  /api/slow  /api/error (500)  /chunked  /gzip  anything else 404;
+/api/orders asks the server at $DEMO_BACKEND (host:port) for its /api/users first (a request chain);
 POST /login answers a JSON access_token and a Set-Cookie (values from X-Issue-Token/-Cookie),
 gzip-compressed when the request accepts gzip.
 """
 import gzip
+import http.client
 import http.server
+import os
 import json
 import sys
 import time
@@ -40,6 +43,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/api/users":
             users = [{"id": 1, "name": "ada"}, {"id": 2, "name": "linus"}]
             self.send_body(200, json.dumps(users).encode() + b"\n")
+        elif path == "/api/orders" and os.environ.get("DEMO_BACKEND"):
+            # a request chain: this request waits on one to another service
+            host, port = os.environ["DEMO_BACKEND"].rsplit(":", 1)
+            c = http.client.HTTPConnection(host, int(port), timeout=5)
+            c.request("GET", "/api/users", headers={
+                "X-Request-Id": self.headers.get("X-Request-Id", "orders")})
+            users = c.getresponse().read()
+            c.close()
+            self.send_body(200, b'{"orders":[{"id":7,"user":1}],"users":' + users.strip() + b"}\n")
         elif path == "/api/slow":
             time.sleep(0.12)
             self.send_body(200, b'{"slow":true}\n')
@@ -83,7 +95,6 @@ def main():
     srv = http.server.HTTPServer(("127.0.0.1", 0), Handler)
     with open(sys.argv[1] + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
-    import os
     os.rename(sys.argv[1] + ".tmp", sys.argv[1])
     srv.serve_forever()
 

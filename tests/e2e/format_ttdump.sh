@@ -40,7 +40,7 @@ ok(list(lines[0]) == ["type", "version_major", "version_minor", "snaplen", "star
 common = ["type", "block", "offset", "body_len"]
 data_keys = common + ["ts_ns", "ts_enter_ns", "sock_id", "pid", "tid", "fd", "dir", "syscall",
                       "syscall_name", "flags", "call_bytes", "seg_off", "cap_len", "msg_idx",
-                      "reserved", "payload_hex"]
+                      "reserved", "layer", "payload_hex"]
 conn_keys = common + ["ts_ns", "sock_id", "pid", "tid", "fd", "sock_type", "role", "origin",
                       "protocol", "reserved", "reserved2", "local", "remote", "unix_peer_id",
                       "unix_path", "reserved3"]

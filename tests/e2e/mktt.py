@@ -60,3 +60,34 @@ def block(seq, recs, tss):
 def loss(ts, events, nbytes, cpu=0, reason=1):
     """LOSS record (FORMAT.md 6.6): events the kernel could not hand over."""
     return _rec(6, struct.pack("<QQQII", ts, events, nbytes, cpu, reason))
+
+
+def _ip4(s):
+    return bytes(int(x) for x in s.split("."))
+
+
+def conn_ip(ts, sock, pid, fd, role, lip, lport, rip, rport):
+    """TCP over IPv4 between any two addresses (conn() is 127.0.0.1 on both ends)."""
+    def a(ip, port):
+        return struct.pack("<HHI", 2, port, 0) + _ip4(ip) + b"\0" * 12
+    b = struct.pack("<QQIIiHBBHHI", ts, sock, pid, pid, fd, 1, role, role, 6, 0, 0)
+    b += a(lip, lport) + a(rip, rport) + struct.pack("<Q", 0) + b"\0" * 108 + struct.pack("<I", 0)
+    return _rec(2, b)
+
+
+def process(ts, pid, ppid, cgroup_id, comm, exe="", origin=1, uid=0):
+    """PROCESS record (FORMAT.md 6.4)."""
+    b = struct.pack("<QIIQQIB3x", ts, pid, ppid, cgroup_id, ts - 1000, uid, origin)
+    b += comm.encode()[:15].ljust(16, b"\0") + exe.encode()[:255].ljust(256, b"\0")
+    return _rec(4, b)
+
+
+def cgroup(ts, cgroup_id, kind, status, attrs, raw_tail=b""):
+    """CGROUP record (FORMAT.md 6.9): attrs is a list of (tag, str or bytes); raw_tail is
+    appended to the attribute bytes as it is (e.g. a cut attribute)."""
+    a = b""
+    for tag, v in attrs:
+        v = v.encode() if isinstance(v, str) else v
+        a += struct.pack("<HH", tag, len(v)) + v
+    a += raw_tail
+    return _rec(10, struct.pack("<QQBBHI", ts, cgroup_id, kind, status, 0, len(a)) + a)

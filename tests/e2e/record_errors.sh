@@ -36,11 +36,11 @@ else
 	notok "not root: no setpriv to drop privileges"
 fi
 expect_rc "output not writable: exit 1" 1 "cannot write '/nonexistent/dir/f'" \
-	"$REC" -o /nonexistent/dir/f -G 1
+	"$REC" -o /nonexistent/dir/f --duration 1
 
 # 0600 and owned by the sudo user.
 f=$WORK/owned.tinytap
-SUDO_UID=12345 SUDO_GID=23456 timeout 30 "$REC" -q -o "$f" -G 1
+SUDO_UID=12345 SUDO_GID=23456 timeout 30 "$REC" -q -o "$f" --duration 1
 check "output mode 0600" test "$(stat -c %a "$f")" = 600
 check "output owned by SUDO_UID:SUDO_GID" test "$(stat -c %u:%g "$f")" = 12345:23456
 
@@ -48,7 +48,7 @@ check "output owned by SUDO_UID:SUDO_GID" test "$(stat -c %u:%g "$f")" = 12345:2
 mkdir -p "$WORK/full"
 if mount -t tmpfs -o size=512k tmpfs "$WORK/full"; then
 	f=$WORK/full/s.tinytap
-	"$REC" -q -G 60 -o "$f" 2>"$WORK/full.err" &
+	"$REC" -q --duration 60 -o "$f" 2>"$WORK/full.err" &
 	R=$!
 	PIDS+=("$R")
 	for _ in $(seq 200); do [ -s "$f" ] && break; sleep 0.05; done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# tinytap-record filters keep only what they should: -p PID (with children), --port, -c COMM,
-# and command mode (-- CMD), each while unrelated traffic runs. Prints TAP lines.
+# tinytap-record filters keep only what they should: -p PID (with children), --port (one port,
+# and several: repeated, a comma list, 16 at most), -c COMM, command mode (-- CMD) and --cgroup,
+# each while unrelated traffic runs. Prints TAP lines.
 . "$(dirname "$0")/record_lib.sh"
 preflight
 
@@ -73,6 +74,51 @@ PY
 else
 	notok "recorder starts with --port"
 fi
+
+# 2b. Several ports at once (tcpdump's "port A or port B"): --port A --port B, --port A,B, and
+# 16 ports (the maximum, a duplicate counted once) with B in the last slot. Traffic on A and on B
+# is recorded, traffic on a third port C (and unix and other TCP traffic) is not.
+read -r pa pb pc < <(python3 -c '
+import socket
+ss = [socket.socket() for _ in range(3)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in ss])')
+for form in "--port $pa --port $pb" "--port $pa,$pb" \
+	"--port 1,2,3,4,5,6,7,8,9,10,11,12,13,14,$pa --port $pb,1"; do
+	f=$WORK/ports.tinytap
+	tag=${form/1,2,3,4,5,6,7,8,9,10,11,12,13,14/1,...,14}
+	# shellcheck disable=SC2086 # $form is several arguments
+	if start_rec "$f" $form; then
+		timeout 30 "$SOCKIO" --no-big --only tcp --port "$pc" >"$WORK/pc.json"
+		rc=$?
+		timeout 30 "$SOCKIO" --no-big >"$WORK/noise2b.json"
+		rc=$rc$?
+		timeout 30 "$SOCKIO" --no-big --only tcp --port "$pa" >"$WORK/pa.json"
+		rc=$rc$?
+		timeout 30 "$SOCKIO" --no-big --only tcp --port "$pb" >"$WORK/pb.json"
+		check "$tag: sockio ran on ports $pc, any, $pa, $pb" test "$rc$?" = 0000
+		stop_rec INT
+		check "$tag: recorder exits 0" test "$REC_RC" = 0
+		dump "$f"
+		check_sockio "$f.jsonl" "$WORK/pa.json" --tag "$tag: port $pa"
+		check_sockio "$f.jsonl" "$WORK/pb.json" --tag "$tag: port $pb"
+		no_data_from "$f.jsonl" "$tag: port $pc" $(pids_of "$WORK/pc.json")
+		no_data_from "$f.jsonl" "$tag: other traffic" $(pids_of "$WORK/noise2b.json")
+		python3 - "$f.jsonl" "$tag" "$pa" "$pb" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+tag, want = sys.argv[2], {int(p) for p in sys.argv[3:]}
+conns = [r for r in recs if r["type"] == "conn"]
+bad = [r for r in conns if not want & {r["local"]["port"], r["remote"]["port"]}]
+print(("ok" if not bad else "not ok") + " - %s: every CONN has port %s%s" % (
+    tag, " or ".join(sys.argv[3:]), "" if not bad else " # %d others" % len(bad)))
+seen = {p for r in conns for p in (r["local"]["port"], r["remote"]["port"]) if p in want}
+print(("ok" if seen == want else "not ok") + " - %s: CONN records on both ports" % tag)
+PY
+	else
+		notok "recorder starts with $form"
+	fi
+done
 
 # 3. -c COMM: only processes named sockio.
 f=$WORK/comm.tinytap

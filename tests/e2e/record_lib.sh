@@ -47,8 +47,8 @@ start_rec() {
 	local out=$1
 	shift
 	rm -f "$out"
-	# -G bounds the run (and REC_PID is the recorder itself, so SIGKILL reaches it).
-	"$REC" -q -G 60 -o "$out" "$@" 2>"$out.err" &
+	# --duration bounds the run (and REC_PID is the recorder itself, so SIGKILL reaches it).
+	"$REC" -q --duration 60 -o "$out" "$@" 2>"$out.err" &
 	REC_PID=$!
 	PIDS+=("$REC_PID")
 	local i

@@ -7,7 +7,7 @@ preflight
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 f=$WORK/loss.tinytap
-"$REC" -G 60 --ring-size 1 --port "$port" -o "$f" 2>"$WORK/loss.err" &
+"$REC" --duration 60 --ring-size 1 --port "$port" -o "$f" 2>"$WORK/loss.err" &
 R=$!
 PIDS+=("$R")
 for _ in $(seq 200); do [ -s "$f" ] && break; sleep 0.05; done

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # tinytap-record stops cleanly: SIGINT and SIGTERM finish the file with END; SIGKILL leaves a
-# file readable up to its last block; -G stops by itself; -o - streams a pipe that reads back.
+# file readable up to its last block; --duration stops by itself; -o - streams a pipe that reads back.
 # Prints TAP lines.
 . "$(dirname "$0")/record_lib.sh"
 preflight
@@ -44,14 +44,14 @@ else
 	notok "recorder starts (SIGKILL)"
 fi
 
-# -G: stops by itself with END exit_reason 1.
+# --duration: stops by itself with END exit_reason 1.
 f=$WORK/dur.tinytap
 start=$(date +%s)
-timeout 30 "$REC" -q -o "$f" -G 1 2>"$WORK/dur.err"
+timeout 30 "$REC" -q -o "$f" --duration 1 2>"$WORK/dur.err"
 rc=$?
-check "-G 1: exits 0 soon after a second (load and detach included)" test "$rc" = 0 -a $(($(date +%s) - start)) -le 12
+check "--duration 1: exits 0 soon after a second (load and detach included)" test "$rc" = 0 -a $(($(date +%s) - start)) -le 12
 dump "$f"
-check "-G 1: END with exit_reason 1" grep -q '"type":"end".*"exit_reason":1' "$f.jsonl"
+check "--duration 1: END with exit_reason 1" grep -q '"type":"end".*"exit_reason":1' "$f.jsonl"
 
 # -o -: the recording streams through a pipe and reads back.
 f=$WORK/pipe.tinytap
@@ -65,12 +65,12 @@ check_sockio "$f.jsonl" "$WORK/pipe.json" --tag "-o -"
 
 # On a terminal: a status line refreshed every second, then a one-line summary; -q: silence.
 if command -v script >/dev/null; then
-	timeout 30 script -qec "'$REC' -o '$WORK/tty.tinytap' -G 3" "$WORK/tty.log" >/dev/null 2>&1
+	timeout 30 script -qec "'$REC' -o '$WORK/tty.tinytap' --duration 3" "$WORK/tty.log" >/dev/null 2>&1
 	check "terminal: live status line (elapsed, events, captured, ratio, lost)" \
 		grep -qE $'\r[0-9.]+s  [0-9]+ events  .* captured  ratio .*x  lost [0-9]+ events' "$WORK/tty.log"
 	check "terminal: one summary line at exit" \
 		grep -qE 'tinytap-record: [0-9]+ events, .* captured in [0-9.]+s, lost 0 events \(0 bytes\)' "$WORK/tty.log"
-	timeout 30 script -qec "'$REC' -q -o '$WORK/tty2.tinytap' -G 2" "$WORK/tty2.log" >/dev/null 2>&1
+	timeout 30 script -qec "'$REC' -q -o '$WORK/tty2.tinytap' --duration 2" "$WORK/tty2.log" >/dev/null 2>&1
 	check "terminal with -q: nothing printed" test "$(grep -c "events" "$WORK/tty2.log")" = 0
 else
 	notok "terminal: no script(1) to fake a terminal"

@@ -18,14 +18,14 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 PIDS+=($!)
 f=$disk/full.tinytap
 t0=$(date +%s)
-"$REC" -G 30 --port "$port" -o "$f" 2>"$WORK/rec.err" &
+"$REC" --duration 30 --port "$port" -o "$f" 2>"$WORK/rec.err" &
 R=$!
 PIDS+=("$R")
 wait "$R"
 rrc=$?
 el=$(($(date +%s) - t0))
 err=$(cat "$WORK/rec.err")
-check "recorder stops by itself with exit status 1 when the disk is full (exit $rrc after ${el}s, -G 30)" \
+check "recorder stops by itself with exit status 1 when the disk is full (exit $rrc after ${el}s, --duration 30)" \
 	test "$rrc" = 1 -a "$el" -lt 25
 check "one clear error: $err" grep -qE "^tinytap-record: writing '$f' failed: No space left on device \(the file is readable up to its last complete block\)$" "$WORK/rec.err"
 check "nothing else on stderr (no summary claiming success)" test "$(wc -l <"$WORK/rec.err")" = 1

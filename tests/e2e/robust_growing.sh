@@ -20,7 +20,7 @@ PIDS+=("$TRAFFIC")
 f=$WORK/grow.tinytap
 # The recorder creates the file before it loads its BPF programs (~1.5 s) and writes the file
 # header once they are attached: a read in between finds an empty file.
-"$REC" -q -G 60 --port "$port" -o "$f" 2>"$f.err" &
+"$REC" -q --duration 60 --port "$port" -o "$f" 2>"$f.err" &
 REC_PID=$!
 PIDS+=("$REC_PID")
 for _ in $(seq 300); do [ -e "$f" ] && break; sleep 0.01; done

@@ -83,9 +83,9 @@ for _ in $(seq 100); do
 	sleep 0.05
 done
 
-# On a terminal (script(1)), so the live status line is printed too; -G ends it.
+# On a terminal (script(1)), so the live status line is printed too; --duration ends it.
 f=$WORK/over.tinytap
-timeout 60 script -qec "'$REC' -G $((SECS + 4)) --ring-size 1 --port $port -o '$f'" "$WORK/tty.log" \
+timeout 60 script -qec "'$REC' --duration $((SECS + 4)) --ring-size 1 --port $port -o '$f'" "$WORK/tty.log" \
 	</dev/null >/dev/null 2>&1 &
 SCRIPT=$!
 PIDS+=("$SCRIPT")
@@ -106,7 +106,7 @@ kill -0 "$SCRIPT" 2>/dev/null && alive=1
 check "recorder still running after the overload" test "$alive" = 1
 wait "$SCRIPT"
 rrc=$?
-check "recorder exits 0 at -G after losing events (exit $rrc)" test "$rrc" = 0
+check "recorder exits 0 at --duration after losing events (exit $rrc)" test "$rrc" = 0
 kill "$SRV" 2>/dev/null
 
 timeout 60 "$TTDUMP" "$f" >"$f.jsonl" 2>"$f.dumperr"

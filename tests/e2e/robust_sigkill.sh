@@ -52,7 +52,7 @@ lane() { # first-trial
 	local i f p up rc
 	for ((i = $1; i <= TRIALS; i += 2)); do
 		f=$WORK/kill$i.tinytap
-		"$REC" -q -G 60 --port "$port" -o "$f" 2>"$f.err" &
+		"$REC" -q --duration 60 --port "$port" -o "$f" 2>"$f.err" &
 		p=$!
 		echo "$p" >"$f.pid"
 		for _ in $(seq 600); do

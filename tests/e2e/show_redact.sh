@@ -30,7 +30,7 @@ SRV_PID=$!
 for _ in $(seq 100); do [ -s "$T/port" ] && break; sleep 0.05; done
 PORT=$(cat "$T/port" 2>/dev/null) || fail "server did not start"
 IN=$T/in.tinytap
-"$REC" -q -G 60 -o "$IN" --port "$PORT" 2>"$T/rec.err" &
+"$REC" -q --duration 60 -o "$IN" --port "$PORT" 2>"$T/rec.err" &
 REC_PID=$!
 for _ in $(seq 300); do [ -s "$IN" ] && break; sleep 0.05; done
 [ -s "$IN" ] || fail "recorder did not start: $(cat "$T/rec.err")"

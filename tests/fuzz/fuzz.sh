@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Runs every build-fuzz/fuzz_* libFuzzer binary for $FUZZ_SECONDS (default 60, as in the Makefile)
+# Runs every build-fuzz/fuzz_* libFuzzer binary for $FUZZ_SECONDS (default 30, as in the Makefile)
 # from a copy of its seed corpus tests/fuzz/corpus/<target>/, and prints one TAP line per target:
 #   ok - fuzz_reader: N execs in S s, no crash
 #   not ok - fuzz_reader: crash (artifacts in DIR)
 # Crash inputs are left in a temp dir named in the message; the seed corpus is never modified.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-secs=${FUZZ_SECONDS:-60}
+secs=${FUZZ_SECONDS:-30}
 shopt -s nullglob
 # The fuzz builds recover from UBSan reports: make them fatal, so undefined behaviour is a crash
 # (with its input saved) and not a line lost in the log.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * tests/fuzz/fuzz_show.c - libFuzzer target: tinytap-show's whole analysis pipeline, as show.c
- * drives it (records -> engine -> streams -> http1 -> filter -> output), on any bytes.
+ * tests/fuzz/fuzz_show.c - libFuzzer target: tinytap-show's whole analysis pipeline, the real one
+ * (analyze/pipeline.h: records -> --redact -> engine -> streams -> protocols -> filter -> the line
+ * or JSON sink), on any bytes.
  *
  * Input: one option byte, then either a .tinytap file (it starts with the file magic: read with
  * the real reader, continuing after errors as tinytap-show does), or a raw record stream as
@@ -20,24 +21,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyze/engine.h"
 #include "analyze/filter.h"
 #include "analyze/output.h"
-#include "analyze/redact.h"
+#include "analyze/pipeline.h"
+#include "analyze/sink/json.h"
+#include "analyze/sink/line.h"
 #include "format/reader.h"
 #include "format/wire.h"
+#include "tests/fuzz/record_stream.h"
 
 static FILE *null_out;
 static struct tt_filter *filters[4];
 
+/* The real sink behind a check of what every sink may count on. */
+struct check_sink {
+	struct tt_sink s;
+	struct tt_sink *real;
+};
+
+static int check_begin(struct tt_sink *s, const struct tt_file_info *fi)
+{
+	return ((struct check_sink *)s)->real->begin(((struct check_sink *)s)->real, fi);
+}
+
+static int check_txn(struct tt_sink *s, const struct tt_txn *t, int64_t wall_ns)
+{
+	if (!t->req.done || !t->resp.done || !t->pr)
+		__builtin_trap(); /* a txn is handed out only when both messages are over */
+	return ((struct check_sink *)s)->real->txn(((struct check_sink *)s)->real, t, wall_ns);
+}
+
+static int check_end(struct tt_sink *s)
+{
+	return ((struct check_sink *)s)->real->end(((struct check_sink *)s)->real);
+}
+
+static void check_free(struct tt_sink *s)
+{
+	(void)s;
+}
+
 struct run {
-	struct tt_engine *eng;
-	struct tt_output_opts out;
-	const struct tt_filter *f;
-	struct tt_redactor *red;
+	struct tt_pipeline *p;
 	int live;
-	uint8_t *scratch;
-	size_t scratch_cap;
 };
 
 static void add_filter(struct tt_filter *f, enum tt_filter_kind k, const char *v)
@@ -69,36 +95,9 @@ static void init(void)
 	tt_filter_set_time(filters[3], 1000, UINT64_MAX / 2);
 }
 
-static void on_txn(void *ctx, struct tt_txn *t)
-{
-	struct run *r = ctx;
-	if (!t->req.done || !t->resp.done)
-		__builtin_trap(); /* a txn is handed out only when both messages are over */
-	if (tt_filter_match(r->f, t))
-		tt_output_txn(null_out, &r->out, t, tt_engine_wall_ns(r->eng, tt_txn_start(t)));
-	tt_txn_free(t);
-}
-
-/* As show.c's --redact: DATA payloads are masked in a copy before the engine sees them. */
 static void add(struct run *r, struct tt_record *rec)
 {
-	if (r->red && rec->type == TT_REC_CLOSE)
-		tt_redactor_forget(r->red, rec->u.close.sock_id);
-	if (r->red && rec->type == TT_REC_DATA && rec->payload && rec->u.data.cap_len) {
-		size_t n = rec->u.data.cap_len;
-		if (n > r->scratch_cap) {
-			uint8_t *p = realloc(r->scratch, n);
-			if (!p)
-				abort();
-			r->scratch = p;
-			r->scratch_cap = n;
-		}
-		memcpy(r->scratch, rec->payload, n);
-		tt_redactor_stream(r->red, rec->u.data.sock_id, rec->u.data.dir, r->scratch, n,
-				   !!(rec->u.data.flags & TT_DATA_PEEK));
-		rec->payload = r->scratch;
-	}
-	if (tt_engine_add(r->eng, rec) < 0)
+	if (tt_pipeline_add(r->p, rec) < 0)
 		abort();
 }
 
@@ -107,14 +106,14 @@ static void from_reader(struct run *r, const uint8_t *data, size_t size)
 	struct tt_reader *rd = tt_reader_open_mem(data, size, "fuzz");
 	if (!rd)
 		return;
-	tt_engine_set_info(r->eng, tt_reader_info(rd));
+	tt_pipeline_begin(r->p, tt_reader_info(rd));
 	struct tt_record rec;
 	int rc, n = 0;
 	while ((rc = tt_reader_next(rd, &rec)) != 0) {
 		if (++n > 1000000)
 			__builtin_trap();
 		if (rc < 0) {
-			tt_engine_input_gap(r->eng);
+			tt_pipeline_input_gap(r->p);
 			if (rc != -EBADMSG)
 				break;
 			continue;
@@ -127,40 +126,13 @@ static void from_reader(struct run *r, const uint8_t *data, size_t size)
 static void from_stream(struct run *r, const uint8_t *p, size_t n)
 {
 	size_t pos = 0;
-	while (n - pos >= TT_WIRE_REC_HDR) {
-		uint32_t type = tt_get32(p + pos), len = tt_get32(p + pos + 4);
-		size_t left = n - pos - TT_WIRE_REC_HDR;
-		const uint8_t *body = p + pos + TT_WIRE_REC_HDR;
-		if (len > left)
-			len = (uint32_t)left;
-		pos += TT_WIRE_REC_HDR + (size_t)tt_wire_pad8(len);
-		if (pos > n)
-			pos = n;
-		uint32_t fixed = tt_record_fixed_size(type);
-		if (!fixed)
-			continue; /* unknown type: skipped, as the reader does */
-		struct tt_record rec;
-		memset(&rec, 0, sizeof(rec));
-		rec.type = type;
-		rec.body_len = len;
-		if (type == TT_REC_DATA) {
-			if (len < TT_WIRE_DATA_MIN_FIXED)
-				continue;
-			uint32_t cap = tt_get32(body + TT_WIRE_DATA_CAPLEN_OFF);
-			if (cap > len - TT_WIRE_DATA_MIN_FIXED)
-				cap = len - TT_WIRE_DATA_MIN_FIXED;
-			uint32_t k = len - cap;
-			memcpy(&rec.u, body, k < fixed ? k : fixed);
-			rec.u.data.cap_len = cap;
-			rec.payload = cap ? body + k : NULL;
-		} else {
-			memcpy(&rec.u, body, len < fixed ? len : fixed);
-		}
+	struct tt_record rec;
+	while (tt_fuzz_next_record(p, n, &pos, &rec)) {
 		add(r, &rec);
-		if (type == TT_REC_DATA && (rec.u.data.flags & 0x8000))
-			tt_engine_input_gap(r->eng); /* a damaged block skipped here */
-		if (r->live && type == TT_REC_PROCESS_EXIT)
-			tt_engine_flush(r->eng); /* the live reader's idle flush */
+		if (rec.type == TT_REC_DATA && (rec.u.data.flags & 0x8000))
+			tt_pipeline_input_gap(r->p); /* a damaged block skipped here */
+		if (r->live && rec.type == TT_REC_PROCESS_EXIT)
+			tt_pipeline_idle(r->p); /* the live reader's idle flush */
 	}
 }
 
@@ -175,38 +147,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 	struct run r = {0};
 	int tiny = (o >> 7) & 1;
-	r.out = (struct tt_output_opts){.verbose = (o & 3) == 3 ? 2 : o & 3,
-					.json = (o >> 2) & 1,
-					.color = ((o >> 4) & 3) == 2,
-					.utc = 1,
-					.body_show = tiny ? 16 : 4096,
-					.slow_ns = 1000000};
-	r.f = filters[(o >> 4) & 3];
+	struct tt_output_opts out = {.verbose = (o & 3) == 3 ? 2 : o & 3,
+				     .json = (o >> 2) & 1,
+				     .color = ((o >> 4) & 3) == 2,
+				     .utc = 1,
+				     .body_show = tiny ? 16 : 4096,
+				     .slow_ns = 1000000};
+	struct tt_filter *f = filters[(o >> 4) & 3];
 	size_t body_cap = 0;
-	if (r.out.verbose >= 2)
+	if (out.verbose >= 2)
 		body_cap = tiny ? 64 : 65536;
-	if (tt_filter_needs_bodies(r.f) && body_cap < 65536)
+	if (tt_filter_needs_bodies(f) && body_cap < 65536)
 		body_cap = tiny ? 64 : 65536;
-	struct tt_engine_opts eo = {.body_cap = body_cap,
-				    .live = (o >> 3) & 1,
-				    .max_conns = tiny ? 2 : 0,
-				    .reorder_ns = tiny ? 1000 : 0,
-				    .hold_ns = tiny ? 1000 : 0};
-	r.live = eo.live;
-	r.eng = tt_engine_new(&eo, on_txn, &r);
-	if (!r.eng)
+	struct tt_pipeline_opts po = {.live = (o >> 3) & 1,
+				      .body_cap = body_cap,
+				      .redact = (o >> 6) & 1,
+				      .filter = f,
+				      .max_conns = tiny ? 2 : 0,
+				      .reorder_ns = tiny ? 1000 : 0,
+				      .hold_ns = tiny ? 1000 : 0};
+	out.live = po.live;
+	r.live = po.live;
+	struct check_sink cs = {{check_begin, check_txn, check_end, check_free}, NULL};
+	cs.real = out.json ? tt_sink_json_new(null_out, &out) : tt_sink_line_new(null_out, &out);
+	if (!cs.real || !(r.p = tt_pipeline_new(&po, &cs.s)))
 		abort();
-	if ((o >> 6) & 1)
-		r.red = tt_redactor_new();
-	if (size >= 4 && tt_get32(data) == TT_WIRE_FILE_MAGIC)
+	if (size >= 4 && tt_get32(data) == TT_WIRE_FILE_MAGIC) {
 		from_reader(&r, data, size);
-	else
+	} else {
+		tt_pipeline_begin(r.p, NULL);
 		from_stream(&r, data, size);
-	tt_engine_finish(r.eng);
-	struct tt_engine_stats st;
-	tt_engine_get_stats(r.eng, &st);
-	tt_engine_free(r.eng);
-	tt_redactor_free(r.red);
-	free(r.scratch);
+	}
+	tt_pipeline_finish(r.p);
+	struct tt_pipeline_stats st;
+	tt_pipeline_get_stats(r.p, &st);
+	tt_pipeline_free(r.p);
+	tt_sink_free(cs.real);
 	return 0;
 }

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # tinytap-show on hostile traffic too big to keep in testdata/ (tests/helpers/gen_hostile makes
 # the recordings here: 10000 headers each way, a 1 MiB header line, Set-Cookie and target,
-# 100000 pipelined requests, 4 MiB of binary garbage on port 80), in the default, -vv and
+# 100000 pipelined requests, 4 MiB of binary garbage on port 80, WebSocket floods: 200000 pings,
+# a message in 200002 fragments, a frame claiming 2^62 bytes), in the default, -vv and
 # --json -vv views, under a 512 MiB address-space limit: exit 0, a one-line summary on stderr,
 # every transaction either right or marked ([invalid: why], [evicted], [no request], cut
 # headers), no response paired with the wrong request, and peak RSS under 128 MiB (printed in
 # each check's description). The small hostile recordings (smuggling shapes, huge holes, an
-# empty gzip body) are golden cases of testdata/manifest. Prints TAP lines.
+# empty gzip body, hostile WebSocket frames) are golden cases of testdata/manifest. Prints TAP
+# lines.
 # Env: SHOW, O (build dir, for gen_hostile), TT_ROOT.
 set -uo pipefail
 ROOT=${TT_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -68,7 +70,7 @@ marked() { grep -q '→.*\[' "$T/out"; } # a marker after the arrow
 count() { test "$(grep -cF -- "$1" "$T/out")" = "$2"; }
 maxline() { test "$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$T/out")" -le "$1"; }
 
-for s in header-flood header-line pipeline garbage; do
+for s in header-flood header-line pipeline garbage ws-flood h2-streams h2-flood; do
 	if ! "$GEN" "$s" "$T/$s.tinytap" 2>"$T/err"; then
 		notok "gen_hostile $s: $(cat "$T/err")"
 	fi
@@ -124,3 +126,24 @@ verdict "4 MiB of garbage: the real exchange, the rest [invalid: why]" \
 	eval 'count "POST /upload → 201 0 bytes" 2 && ! grep -v "POST /upload" "$T/out" | grep -q "→ 201" && test "$(grep -c "\[invalid: " "$T/out")" = 4'
 run garbage --json -vv
 verdict "4 MiB of garbage --json -vv" eval 'lines 6 && test "$(grep -c "\"error\":" "$T/out")" = 4'
+
+# WebSocket floods: every ping a line of its own, 200002 fragments one message (counted, never
+# kept), a frame claiming 2^62 bytes cut by the close (its first bytes shown, marked).
+run ws-flood
+verdict "WebSocket floods: 400000 pings, one message of 200002 frames, the 2^62 frame cut" \
+	eval 'lines 400008 && count "ws  → ping 0 B" 200000 && count "ws  ← ping 0 B" 200000 && count "text 195.3 KB \"abbb" 2 && count "[incomplete]" 2'
+FILTER="grep -c ws_frames.:200002" run ws-flood --json -vv
+verdict "WebSocket floods --json -vv: the fragmented message says its 200002 frames" eval 'test "$(cat "$T/out")" = 2'
+
+# HTTP/2: 100000 requests on one connection, only the last ten answered: at most 256 streams are
+# kept open per connection; the older ones are handed out [evicted], never paired with an answer.
+run h2-streams
+verdict "HTTP/2, 100000 open streams: 99744 evicted per side, the last 256 kept, 10 answered" \
+	eval 'count "[evicted]" 199488 && count "→ 200 4 bytes" 22 && test "$(grep -c "GET /s/[0-9]* → 200" "$T/out")" = 20 && ! grep -q "GET /s/[0-9]\{1,4\} → 200" "$T/out" && count "GET /next → 200" 2'
+# An 8 MiB header block in CONTINUATION frames (after 10000 SETTINGS and 100000 PINGs): the block
+# is cut at 64 KiB and the connection marked; the next connection is unaffected.
+run h2-flood
+verdict "HTTP/2, an 8 MiB CONTINUATION flood: [invalid: header block too large], next connection fine" \
+	eval 'lines 4 && count "[invalid: header block too large]" 2 && count "GET /next → 200 4 bytes" 2'
+run h2-flood --json -vv
+verdict "HTTP/2 floods --json -vv: 4 objects" eval 'lines 4'

@@ -21,6 +21,13 @@ GEN_HOSTILE=${GEN_HOSTILE:-$O/tests/helpers/gen_hostile}
 "$GEN_HOSTILE" smuggling testdata/hostile-smuggling.tinytap
 "$GEN_HOSTILE" huge-holes testdata/regress-huge-holes.tinytap
 "$GEN_HOSTILE" gzip-empty testdata/regress-gzip-empty.tinytap
+"$GEN_HOSTILE" websocket testdata/hostile-websocket.tinytap
+# request chains: every link rule, and the cases it must not guess (tests/helpers/gen_chain.c)
+"${GEN_CHAIN:-$O/tests/helpers/gen_chain}" testdata/chain.tinytap
+mkdir -p testdata/hosts
+"${GEN_CHAIN:-$O/tests/helpers/gen_chain}" --hosts testdata/hosts
+# binary traffic only (no protocol recognises it): the summary must still say what was seen
+"${TTWRITE:-$O/tests/helpers/ttwrite}" -n 200 -s 64 testdata/nonhttp.tinytap 2>/dev/null
 
 flip() { # file offset: replace one byte with its complement
 	local b

@@ -12,7 +12,7 @@ T=$(mktemp -d /tmp/tt-write.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 cd "$ROOT/testdata" || exit 1
 for f in http-python.tinytap http-nginx.tinytap http-secrets.tinytap demo-workload.tinytap \
-	synthetic-http.tinytap; do
+	synthetic-http.tinytap containers.tinytap; do
 	"$SHOW" "$f" -q -w "$T/w.tinytap"
 	rc=$?
 	"$SHOW" "$f" -vv --json >"$T/a" 2>/dev/null
@@ -24,6 +24,19 @@ for f in http-python.tinytap http-nginx.tinytap http-secrets.tinytap demo-worklo
 		diff "$T/a" "$T/b" | head -10 | sed 's/^/#   /'
 	fi
 done
+
+# -w keeps the CGROUP records of the selected processes' cgroups, and only those: a bug report
+# does not carry the names of every container on the machine.
+"$SHOW" containers.tinytap -q --path /api/items -w "$T/c.tinytap"
+"$SHOW" containers.tinytap --path /api/items --json >"$T/a" 2>/dev/null
+"$SHOW" "$T/c.tinytap" --json >"$T/b" 2>/dev/null
+cg=$("$TTDUMP" "$T/c.tinytap" | grep '"type":"cgroup"' | grep -o '"cgroup_id":[0-9]*' | sort | tr '\n' ' ')
+if cmp -s "$T/a" "$T/b" && [ "$cg" = '"cgroup_id":1001 "cgroup_id":2001 ' ]; then
+	echo "ok - write: --path /api/items -w: both ends named, the CGROUP records of their two cgroups only"
+else
+	echo "not ok - write: --path /api/items -w: cgroups [$cg]"
+	diff "$T/a" "$T/b" | head -10 | sed 's/^/#   /'
+fi
 
 f=corrupt/synthetic-flip.tinytap
 "$SHOW" "$f" -w "$T/d.tinytap" 2>"$T/d.err"

@@ -9,14 +9,18 @@
  *      "start_boot_ns","hostname","kernel","recorder","options"}
  *   2. one line per record: {"type":NAME,"block","offset","body_len", then every field of the
  *      record's struct in format/record.h under its struct name}. NAME is tt_record_type_name():
- *      data conn close process process_exit loss clock_sync stats end.
+ *      data conn close process process_exit loss clock_sync stats end cgroup.
  *        data:  ts_ns ts_enter_ns sock_id pid tid fd dir syscall ("syscall_name" too) flags
- *               call_bytes seg_off cap_len msg_idx reserved, then "payload_hex" (lowercase hex
- *               of the cap_len payload bytes, "" if none)
+ *               call_bytes seg_off cap_len msg_idx reserved, "layer" ("tls" for a TLS_DATA
+ *               record of the file, which the reader hands out as data with TT_DATA_TLS; else
+ *               "wire"), then "payload_hex" (lowercase hex of the cap_len payload bytes, "" if
+ *               none)
  *        conn:  ... local/remote as objects {"family","port","scope_id","addr_hex" (16 bytes),
  *               "ip" (inet_ntop text for AF_INET/AF_INET6, else "")}, unix_path as a string
  *        process: comm and exe as strings (up to the first NUL)
  *        stats/end: the tt_rec_stats fields
+ *        cgroup: ts_ns cgroup_id kind ("kind_name" too) status reserved attrs_len, then "attrs":
+ *               [{"tag","name" ("" when unknown),"value"}...] in file order
  *      Numbers are plain JSON integers (u64 printed exactly); strings are JSON-escaped (bytes
  *      >= 0x80 and control characters as \u00XX).
  *   3. last line: {"type":"summary","blocks","records","skipped","bad_blocks","bytes_read",
@@ -99,10 +103,10 @@ static void print_record(const struct tt_record *rec)
 		       ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"fd\":%" PRId32 ",\"dir\":%u"
 		       ",\"syscall\":%u,\"syscall_name\":\"%s\",\"flags\":%u,\"call_bytes\":%" PRIu64
 		       ",\"seg_off\":%" PRIu64 ",\"cap_len\":%" PRIu32 ",\"msg_idx\":%u,\"reserved\":%u"
-		       ",\"payload_hex\":",
+		       ",\"layer\":\"%s\",\"payload_hex\":",
 		       d->ts_ns, d->ts_enter_ns, d->sock_id, d->pid, d->tid, d->fd, d->dir, d->syscall,
 		       tt_syscall_name(d->syscall), d->flags, d->call_bytes, d->seg_off, d->cap_len,
-		       d->msg_idx, d->reserved);
+		       d->msg_idx, d->reserved, (d->flags & TT_DATA_TLS) ? "tls" : "wire");
 		hex(rec->payload, rec->payload ? d->cap_len : 0);
 		break;
 	}
@@ -161,6 +165,25 @@ static void print_record(const struct tt_record *rec)
 	case TT_REC_END:
 		print_stats(&rec->u.stats);
 		break;
+	case TT_REC_CGROUP: {
+		const struct tt_rec_cgroup *c = &rec->u.cgroup;
+		struct tt_cgroup_attr_val a;
+		uint32_t pos = 0;
+		printf(",\"ts_ns\":%" PRIu64 ",\"cgroup_id\":%" PRIu64 ",\"kind\":%u"
+		       ",\"kind_name\":\"%s\",\"status\":%u,\"reserved\":%u,\"attrs_len\":%" PRIu32
+		       ",\"attrs\":[",
+		       c->ts_ns, c->cgroup_id, c->kind, tt_cgroup_kind_name(c->kind), c->status,
+		       c->reserved, c->attrs_len);
+		for (int i = 0; tt_cgroup_attr_next(rec->payload, c->attrs_len, &pos, &a); i++) {
+			const char *name = tt_cgroup_attr_name(a.tag);
+			printf("%s{\"tag\":%u,\"name\":\"%s\",\"value\":", i ? "," : "", a.tag,
+			       name ? name : "");
+			jstr(a.value, a.len);
+			putchar('}');
+		}
+		putchar(']');
+		break;
+	}
 	}
 	printf("}\n");
 }

@@ -1,0 +1,13 @@
+# A chunked response, JSON output: op, target, outcome and the HTTP fields.
+flags --json
+> POST /api/items HTTP/1.1\r\nHost: api\r\nContent-Length: 7\r\n\r\n{"a":1}
+< HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n
+> GET /fail HTTP/1.1\r\nHost: api\r\n\r\n
+< HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy
+close
+== expect
+{"ts":"2026-11-25T10:00:00.000200Z","proto":"http/1.1","op":"POST","target":"/api/items","outcome":"ok","side":"client","pid":100,"tid":100,"comm":"client","cgroup_id":0,"local":"127.0.0.1:40000","remote":"127.0.0.1:8080","sock_id":1001,"peer_sock_id":1002,"method":"POST","path":"/api/items","host":"api","version":"HTTP/1.1","status":201,"status_text":"Created","req_body_bytes":7,"resp_body_bytes":3,"req_wire_bytes":65,"resp_wire_bytes":65,"duration_us":110,"req_headers":{"Host":"api","Content-Length":"7"},"resp_headers":{"Transfer-Encoding":"chunked"},"complete":true,"incomplete":null}
+{"ts":"2026-11-25T10:00:00.000210Z","proto":"http/1.1","op":"POST","target":"/api/items","outcome":"ok","side":"server","pid":200,"tid":200,"comm":"server","cgroup_id":0,"local":"127.0.0.1:8080","remote":"127.0.0.1:40000","sock_id":1002,"peer_sock_id":1001,"method":"POST","path":"/api/items","host":"api","version":"HTTP/1.1","status":201,"status_text":"Created","req_body_bytes":7,"resp_body_bytes":3,"req_wire_bytes":65,"resp_wire_bytes":65,"duration_us":90,"req_headers":{"Host":"api","Content-Length":"7"},"resp_headers":{"Transfer-Encoding":"chunked"},"complete":true,"incomplete":null}
+{"ts":"2026-11-25T10:00:00.000400Z","proto":"http/1.1","op":"GET","target":"/fail","outcome":"error","side":"client","pid":100,"tid":100,"comm":"client","cgroup_id":0,"local":"127.0.0.1:40000","remote":"127.0.0.1:8080","sock_id":1001,"peer_sock_id":1002,"method":"GET","path":"/fail","host":"api","version":"HTTP/1.1","status":503,"status_text":"Service Unavailable","req_body_bytes":0,"resp_body_bytes":4,"req_wire_bytes":33,"resp_wire_bytes":59,"duration_us":110,"req_headers":{"Host":"api"},"resp_headers":{"Content-Length":"4"},"complete":true,"incomplete":null}
+{"ts":"2026-11-25T10:00:00.000410Z","proto":"http/1.1","op":"GET","target":"/fail","outcome":"error","side":"server","pid":200,"tid":200,"comm":"server","cgroup_id":0,"local":"127.0.0.1:8080","remote":"127.0.0.1:40000","sock_id":1002,"peer_sock_id":1001,"method":"GET","path":"/fail","host":"api","version":"HTTP/1.1","status":503,"status_text":"Service Unavailable","req_body_bytes":0,"resp_body_bytes":4,"req_wire_bytes":33,"resp_wire_bytes":59,"duration_us":90,"req_headers":{"Host":"api"},"resp_headers":{"Content-Length":"4"},"complete":true,"incomplete":null}
+-- sockets: 2, 2 http/1.1

@@ -1,0 +1,19 @@
+# Authentication with an auth switch (0xfe: the server asks for another plugin) and more data
+# (0x01), the client's answers in between (never shown), then OK; a second connection's login
+# fails (ERR 1045) and nothing after it is parsed.
+port 3306
+< Y\x00\x00\x00\x0a5.5.5-10.11.6-MariaDB\x00\x07\x00\x00\x00abcdefgh\x00\xac\xaa-\x02\x00\xbf\x01\x15\x00\x00\x00\x00\x00\x00\x1d\x00\x00\x00ijklmnopqrst\x00mysql_native_password\x00
+> T\x00\x00\x01\x8c\xa2\x0f\x00\x00\x00\x00\x01-\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00app\x00\x14\x9a\x9a\x9a\x9a\x9a\x9a\x9a\x9a\x9a\x9a\x9a\x9a\x9a\x9a\x9a\x9a\x9a\x9a\x9a\x9ashop\x00caching_sha2_password\x00
+< 0\x00\x00\x02\xfeclient_ed25519\x00nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn
+> @\x00\x00\x03ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss
+< \x02\x00\x00\x04\x01\x03
+< \x07\x00\x00\x05\x00\x00\x00\x02\x00\x00\x00
+> \x16\x00\x00\x00\x03SELECT CURRENT_USER()
+< \x01\x00\x00\x01\x018\x00\x00\x02\x03def\x04shop\x01t\x01t\x0eCURRENT_USER()\x0eCURRENT_USER()\x0c-\x00\xff\x00\x00\x00\xfd\x00\x00\x00\x00\x00\x05\x00\x00\x03\xfe\x00\x00\x02\x00\x06\x00\x00\x04\x05app@%\x05\x00\x00\x05\xfe\x00\x00\x02\x00
+close
+== expect
+[10:00:00.000] cli pid=100 client     mysql  CONNECT user=app db=shop → OK, server 5.5.5-10.11.6-MariaDB (0.41ms)
+[10:00:00.000] srv pid=200 server     mysql  CONNECT user=app db=shop → OK, server 5.5.5-10.11.6-MariaDB (0.39ms)
+[10:00:00.000] cli pid=100 client     mysql  SELECT CURRENT_USER() → 1 row (0.11ms)
+[10:00:00.000] srv pid=200 server     mysql  SELECT CURRENT_USER() → 1 row (0.09ms)
+-- sockets: 2, 2 mysql

@@ -1,0 +1,9 @@
+# No CONN record (role and ports unknown): the frontend is told from the messages.
+role unknown
+port 5433
+> Q\x00\x00\x00\x11SELECT now()\x00
+< T\x00\x00\x00\x1c\x00\x01now\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x17\x00\x04\xff\xff\xff\xff\x00\x00D\x00\x00\x00 \x00\x01\x00\x00\x00\x162026-11-25 10:00:00+00C\x00\x00\x00\x0dSELECT 1\x00Z\x00\x00\x00\x05I
+close
+== expect
+[10:00:00.000] cli pid=100 client     pg  SELECT now() → SELECT 1 (0.11ms)
+-- sockets: 1, 1 postgresql

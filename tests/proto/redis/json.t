@@ -1,0 +1,18 @@
+# --json: op, target, key, args, reply_type, reply_items, value, redis_error.
+port 6379
+flags --json
+> *3\r\n$3\r\nSET\r\n$7\r\nuser:42\r\n$7\r\n{"a":1}\r\n
+< +OK\r\n
+> *4\r\n$6\r\nLRANGE\r\n$1\r\nl\r\n$1\r\n0\r\n$2\r\n-1\r\n
+< *2\r\n$1\r\na\r\n$1\r\nb\r\n
+> *2\r\n$5\r\nLPUSH\r\n$7\r\nuser:42\r\n
+< -WRONGTYPE Operation against a key holding the wrong kind of value\r\n
+close
+== expect
+{"ts":"2026-11-25T10:00:00.000200Z","proto":"redis","op":"SET","target":"SET user:42 \"{\\\"a\\\":1}\"","outcome":"ok","side":"client","pid":100,"tid":100,"comm":"client","cgroup_id":0,"local":"127.0.0.1:40000","remote":"127.0.0.1:6379","sock_id":1001,"peer_sock_id":1002,"key":"user:42","args":3,"reply_type":"simple_string","value":"OK","value_bytes":2,"req_body_bytes":39,"resp_body_bytes":5,"req_wire_bytes":39,"resp_wire_bytes":5,"duration_us":110,"req_headers":{},"resp_headers":{},"complete":true,"incomplete":null,"redis_error":null}
+{"ts":"2026-11-25T10:00:00.000210Z","proto":"redis","op":"SET","target":"SET user:42 \"{\\\"a\\\":1}\"","outcome":"ok","side":"server","pid":200,"tid":200,"comm":"server","cgroup_id":0,"local":"127.0.0.1:6379","remote":"127.0.0.1:40000","sock_id":1002,"peer_sock_id":1001,"key":"user:42","args":3,"reply_type":"simple_string","value":"OK","value_bytes":2,"req_body_bytes":39,"resp_body_bytes":5,"req_wire_bytes":39,"resp_wire_bytes":5,"duration_us":90,"req_headers":{},"resp_headers":{},"complete":true,"incomplete":null,"redis_error":null}
+{"ts":"2026-11-25T10:00:00.000400Z","proto":"redis","op":"LRANGE","target":"LRANGE l 0 -1","outcome":"ok","side":"client","pid":100,"tid":100,"comm":"client","cgroup_id":0,"local":"127.0.0.1:40000","remote":"127.0.0.1:6379","sock_id":1001,"peer_sock_id":1002,"key":"l","args":4,"reply_type":"array","reply_items":2,"req_body_bytes":38,"resp_body_bytes":18,"req_wire_bytes":38,"resp_wire_bytes":18,"duration_us":110,"req_headers":{},"resp_headers":{},"complete":true,"incomplete":null,"redis_error":null}
+{"ts":"2026-11-25T10:00:00.000410Z","proto":"redis","op":"LRANGE","target":"LRANGE l 0 -1","outcome":"ok","side":"server","pid":200,"tid":200,"comm":"server","cgroup_id":0,"local":"127.0.0.1:6379","remote":"127.0.0.1:40000","sock_id":1002,"peer_sock_id":1001,"key":"l","args":4,"reply_type":"array","reply_items":2,"req_body_bytes":38,"resp_body_bytes":18,"req_wire_bytes":38,"resp_wire_bytes":18,"duration_us":90,"req_headers":{},"resp_headers":{},"complete":true,"incomplete":null,"redis_error":null}
+{"ts":"2026-11-25T10:00:00.000600Z","proto":"redis","op":"LPUSH","target":"LPUSH user:42","outcome":"error","side":"client","pid":100,"tid":100,"comm":"client","cgroup_id":0,"local":"127.0.0.1:40000","remote":"127.0.0.1:6379","sock_id":1001,"peer_sock_id":1002,"key":"user:42","args":2,"reply_type":"error","req_body_bytes":28,"resp_body_bytes":68,"req_wire_bytes":28,"resp_wire_bytes":68,"duration_us":110,"req_headers":{},"resp_headers":{},"complete":true,"incomplete":null,"redis_error":"WRONGTYPE Operation against a key holding the wrong kind of value"}
+{"ts":"2026-11-25T10:00:00.000610Z","proto":"redis","op":"LPUSH","target":"LPUSH user:42","outcome":"error","side":"server","pid":200,"tid":200,"comm":"server","cgroup_id":0,"local":"127.0.0.1:6379","remote":"127.0.0.1:40000","sock_id":1002,"peer_sock_id":1001,"key":"user:42","args":2,"reply_type":"error","req_body_bytes":28,"resp_body_bytes":68,"req_wire_bytes":28,"resp_wire_bytes":68,"duration_us":90,"req_headers":{},"resp_headers":{},"complete":true,"incomplete":null,"redis_error":"WRONGTYPE Operation against a key holding the wrong kind of value"}
+-- sockets: 2, 2 redis
