@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "format/writer.h"
+#include "tests/lib/ttgen.h"
 
 #define CLIENT_PID 4242
 #define SERVER_PID 777
@@ -79,51 +79,6 @@ static void pcap_msg(uint64_t ts, int from_client, uint16_t cport, const char *m
 	pcap_put(ts + 20000, !from_client, cport, NULL, 0, seq[from_client ? 0 : 1]);
 }
 
-static int add_data(struct tt_writer *w, uint64_t ts, uint32_t pid, uint64_t sock, int fd, int dir,
-		    int sys, const char *buf, uint32_t len)
-{
-	struct tt_rec_data d = {
-		.ts_ns = ts,
-		.ts_enter_ns = ts - 3000,
-		.sock_id = sock,
-		.pid = pid,
-		.tid = pid,
-		.fd = fd,
-		.dir = (uint8_t)dir,
-		.syscall = (uint8_t)sys,
-		.call_bytes = len,
-		.cap_len = len,
-	};
-	return tt_writer_add_data(w, &d, buf);
-}
-
-static int add_conn(struct tt_writer *w, uint64_t ts, uint32_t pid, uint64_t sock, int fd, int role,
-		    uint16_t lport, uint16_t rport)
-{
-	struct tt_rec_conn c = {
-		.ts_ns = ts,
-		.sock_id = sock,
-		.pid = pid,
-		.tid = pid,
-		.fd = fd,
-		.sock_type = 1,
-		.role = (uint8_t)role,
-		.origin = role == TT_ROLE_CLIENT ? TT_ORIGIN_CONNECT : TT_ORIGIN_ACCEPT,
-		.protocol = 6,
-		.local = {.family = TT_AF_INET, .port = lport, .addr = {127, 0, 0, 1}},
-		.remote = {.family = TT_AF_INET, .port = rport, .addr = {127, 0, 0, 1}},
-	};
-	return tt_writer_add(w, TT_REC_CONN, &c, sizeof(c), NULL, 0);
-}
-
-static int add_process(struct tt_writer *w, uint32_t pid, const char *comm, const char *exe)
-{
-	struct tt_rec_process p = {.ts_ns = 1000, .pid = pid, .ppid = 1, .origin = TT_PROC_SCAN};
-	snprintf(p.comm, sizeof(p.comm), "%s", comm);
-	snprintf(p.exe, sizeof(p.exe), "%s", exe);
-	return tt_writer_add(w, TT_REC_PROCESS, &p, sizeof(p), NULL, 0);
-}
-
 static const char *paths[] = {"/api/v1/users", "/api/v1/orders", "/static/app.js", "/healthz",
 			      "/api/v1/cart/items", "/index.html", "/api/v1/search"};
 static const char *agents[] = {"curl/7.88.1", "python-requests/2.31.0",
@@ -156,27 +111,34 @@ int main(int argc, char **argv)
 	snprintf(info.recorder, sizeof(info.recorder), "gen_http");
 	info.start_wall_ns = 1764000000000000000ll;
 	info.start_boot_ns = 1000;
-	struct tt_writer *w = tt_writer_open(fd, &info, NULL);
-	if (!w) {
+	struct tt_gen *g = tt_gen_open_fd(fd, &info, NULL);
+	if (!g) {
 		fprintf(stderr, "gen_http: writer: %s\n", strerror(errno));
 		return 1;
 	}
-	struct tt_rec_clock_sync cs = {.boot_ns = 1000, .realtime_ns = info.start_wall_ns};
-	int err = tt_writer_add(w, TT_REC_CLOCK_SYNC, &cs, sizeof(cs), NULL, 0);
-	err = err ?: add_process(w, CLIENT_PID, "loadgen", "/usr/bin/loadgen");
-	err = err ?: add_process(w, SERVER_PID, "nginx", "/usr/sbin/nginx");
+	/* the clock is set for each record below; calls take 3 us, the server's CONN 1 us after */
+	tt_gen_pace(g)->call_us = 3;
+	tt_gen_pace(g)->conn_us = 1;
+	tt_gen_clock_sync(g, info.start_wall_ns, 0);
+	tt_gen_process(g, CLIENT_PID, 1, "loadgen", "/usr/bin/loadgen");
+	tt_gen_process(g, SERVER_PID, 1, "nginx", "/usr/sbin/nginx");
 
 	static char req[2048], resp[8192], body[4096];
 	uint64_t ts = 2000000;
 	uint64_t sock = 100000;
 	uint16_t cport = 40000;
-	for (long i = 0; i < n && !err; i++) {
+	struct tt_gen_pair p;
+	for (long i = 0; i < n && !tt_gen_error(g); i++) {
 		if (i % PER_CONN == 0) {
 			sock += 2;
 			cport = (uint16_t)(40000 + (i / PER_CONN) % 20000);
-			err = add_conn(w, ts, CLIENT_PID, sock, 5, TT_ROLE_CLIENT, cport, 8080);
-			err = err ?: add_conn(w, ts + 1000, SERVER_PID, sock + 1, 9, TT_ROLE_SERVER,
-					      8080, cport);
+			tt_gen_pair_tcp(&p, sock, CLIENT_PID, cport, sock + 1, SERVER_PID, 8080);
+			p.server.conn.fd = 9;
+			p.client.wr_sys = TT_SYS_SENDTO;
+			p.server.rd_sys = TT_SYS_RECVFROM;
+			p.server.wr_sys = TT_SYS_WRITEV;
+			tt_gen_set_now(g, ts);
+			tt_gen_pair_connect(g, &p);
 		}
 		const char *path = paths[rnd() % 7];
 		int status = rnd() % 100 == 0 ? 503 : (rnd() % 20 == 0 ? 404 : 200);
@@ -198,22 +160,23 @@ int main(int argc, char **argv)
 				  status, status == 200 ? "OK" : status == 404 ? "Not Found" : "Service Unavailable",
 				  i % 60, blen, body);
 		uint64_t lat = 80000 + rnd() % 400000;
-		err = err ?: add_data(w, ts, CLIENT_PID, sock, 5, TT_DIR_EGRESS, TT_SYS_SENDTO, req, (uint32_t)rl);
-		err = err ?: add_data(w, ts + 15000, SERVER_PID, sock + 1, 9, TT_DIR_INGRESS, TT_SYS_RECVFROM, req, (uint32_t)rl);
+		tt_gen_set_now(g, ts);
+		tt_gen_write(g, &p.client, req, (size_t)rl);
+		tt_gen_set_now(g, ts + 15000);
+		tt_gen_read(g, &p.server, req, (size_t)rl);
 		pcap_msg(ts, 1, cport, req, (uint32_t)rl);
-		err = err ?: add_data(w, ts + lat, SERVER_PID, sock + 1, 9, TT_DIR_EGRESS, TT_SYS_WRITEV, resp, (uint32_t)sl);
-		err = err ?: add_data(w, ts + lat + 12000, CLIENT_PID, sock, 5, TT_DIR_INGRESS, TT_SYS_READ, resp, (uint32_t)sl);
+		tt_gen_set_now(g, ts + lat);
+		tt_gen_write(g, &p.server, resp, (size_t)sl);
+		tt_gen_set_now(g, ts + lat + 12000);
+		tt_gen_read(g, &p.client, resp, (size_t)sl);
 		pcap_msg(ts + lat, 0, cport, resp, (uint32_t)sl);
 		ts += lat + 50000;
-		if (err)
-			break;
+		tt_gen_set_now(g, ts);
 		if (i % 100000 == 0)
-			err = tt_writer_tick(w, ts / 1000000);
+			tt_gen_writer_tick(g);
 	}
-	struct tt_rec_stats end = {.ts_ns = ts, .events = (uint64_t)n * 4};
-	err = err ?: tt_writer_add(w, TT_REC_END, &end, sizeof(end), NULL, 0);
-	int cerr = tt_writer_close(w);
-	err = err ?: cerr;
+	tt_gen_end(g, &(struct tt_rec_stats){.events = (uint64_t)n * 4});
+	int err = tt_gen_close(g);
 	if (err) {
 		fprintf(stderr, "gen_http: %s: %s\n", argv[2], strerror(-err));
 		return 1;
