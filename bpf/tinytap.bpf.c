@@ -73,9 +73,22 @@ static __always_inline __u32 lost_seq_now(void)
 	return (__u32) * (volatile __u64 *)&lost_seq;
 }
 
-static __always_inline void lost_unmarked(void)
+/*
+ * An event the ring had no room for: the per-CPU counters (atomic adds: a uprobe program can be
+ * preempted by a syscall program on its CPU; this path is rare, so they cost nothing that
+ * matters) and, when nothing in the ring marks the hole, lost_seq -- first: user space reads the
+ * counters, then lost_seq, so an unmarked loss it sees in the counters is always in the lost_seq
+ * it reads next, and it never takes an unmarked loss for a marked one (capture/loop.c).
+ */
+static __always_inline void count_lost(struct tt_counters *c, __u64 payload, bool marked)
 {
-	__sync_fetch_and_add(&lost_seq, 1);
+	if (!marked)
+		__sync_fetch_and_add(&lost_seq, 1);
+	if (c) {
+		__sync_fetch_and_add(&c->lost_events, 1);
+		if (payload)
+			__sync_fetch_and_add(&c->lost_bytes, payload);
+	}
 }
 
 char LICENSE[] SEC("license") = "GPL";
@@ -315,12 +328,8 @@ static __always_inline int out(void *ev, __u64 size, __u64 payload, struct tt_co
 
 	h->lost_before = lost_seq_now();
 	if (bpf_ringbuf_output(&rb, ev, size, wake_flags(size + 8, false))) {
-		if (c) {
-			c->lost_events++;
-			c->lost_bytes += payload;
-		}
-		if (!payload) /* a payload piece is followed by its DROPPED piece */
-			lost_unmarked();
+		/* a payload piece is followed by its DROPPED piece, which marks the hole */
+		count_lost(c, payload, payload != 0);
 		return -1;
 	}
 	if (c) {
@@ -391,9 +400,7 @@ static __always_inline void emit_conn(__u64 pid_tgid, int fd, struct sockfacts *
 	bpf_map_update_elem(&known_socks, &f->ino, &one, BPF_ANY);
 	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 	if (!e) {
-		if (c)
-			c->lost_events++;
-		lost_unmarked();
+		count_lost(c, 0, false);
 		return;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
@@ -506,7 +513,7 @@ __noinline int send_chunk(__u64 n, __u64 off, __u64 want)
 	s->hdr.h.flags = fl | TT_EVF_DROPPED | TT_EVF_LAST;
 	s->hdr.cap_len = 0;
 	if (c && want > off + n)
-		c->lost_bytes += want - off - n;
+		__sync_fetch_and_add(&c->lost_bytes, want - off - n);
 	out(&s->hdr, sizeof(s->hdr), 0, c);
 	return -1;
 }
@@ -1267,9 +1274,7 @@ static __always_inline int enter_close(int fd)
 	c = get_counters();
 	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 	if (!e) {
-		if (c)
-			c->lost_events++;
-		lost_unmarked();
+		count_lost(c, 0, false);
 		return 0;
 	}
 	fill_hdr(&e->h, TT_EV_CLOSE, pid_tgid);
@@ -1512,9 +1517,7 @@ static __always_inline struct tt_ev_proc *proc_event(__u16 type, __u64 pid_tgid,
 	struct tt_ev_proc *e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 
 	if (!e) {
-		if (c)
-			c->lost_events++;
-		lost_unmarked();
+		count_lost(c, 0, false);
 		return NULL;
 	}
 	fill_hdr(&e->h, type, pid_tgid);
@@ -1626,9 +1629,7 @@ int tp_exit(void *ctx)
 	c = get_counters();
 	e = bpf_ringbuf_reserve(&rb, sizeof(*e), 0);
 	if (!e) {
-		if (c)
-			c->lost_events++;
-		lost_unmarked();
+		count_lost(c, 0, false);
 		return 0;
 	}
 	fill_hdr(&e->h, TT_EV_EXIT, pid_tgid);

@@ -577,6 +577,11 @@ int tt_attach_counters_fd(const struct tt_attach *a)
 	return bpf_map__fd(a->skel->maps.counters);
 }
 
+const volatile uint64_t *tt_attach_lost_seq(const struct tt_attach *a)
+{
+	return a->skel->bss ? (const volatile uint64_t *)&a->skel->bss->lost_seq : NULL;
+}
+
 void tt_attach_free(struct tt_attach *a)
 {
 	if (!a)

@@ -179,6 +179,7 @@ struct tt_loop {
 	struct ring_buffer *rb;
 	struct tt_merge *merge;
 	int counters_fd;
+	const volatile uint64_t *lost_seq_p; /* the BPF side's lost_seq (mapped), or NULL */
 	int ncpus;
 	struct tt_counters *percpu; /* ncpus entries: one counters lookup */
 	struct tt_cgroups *cg;	    /* borrowed, or NULL */
@@ -190,8 +191,12 @@ struct tt_loop {
 	uint64_t payload_bytes;
 	uint64_t call_bytes;
 	struct tt_counters total;
-	uint32_t lost_seq;	  /* the BPF side's lost_seq as of the last event */
-	uint64_t loss_rec_events; /* lost events and bytes already told in LOSS records */
+	/* Lost events are told in LOSS records exactly once: those no ring event marks (numbered
+	 * by the BPF side's lost_seq) at the hole by loss_seen(), or at the end of a file; those a
+	 * DROPPED piece marks (the counters less lost_seq), and all lost bytes, once a second. */
+	uint64_t unmarked_told;	  /* lost_seq up to which unmarked losses are told */
+	uint64_t marked_told;	  /* marked lost events told */
+	uint64_t loss_rec_events; /* lost events and bytes told in LOSS records, all in all */
 	uint64_t loss_rec_bytes;
 	/* a set of files: the next one's header and options, what is open, this file's start */
 	struct tt_rotate *rot; /* borrowed, or NULL */
@@ -382,11 +387,11 @@ static void on_exit_ev(struct tt_loop *l, const struct tt_ev_exit *e)
  */
 static void loss_seen(struct tt_loop *l, const struct tt_ev_hdr *h)
 {
-	int32_t d = (int32_t)(h->lost_before - l->lost_seq);
+	int32_t d = (int32_t)(h->lost_before - (uint32_t)l->unmarked_told);
 
-	if (d <= 0) /* reserved before a loss that an earlier event already told of */
+	if (d <= 0) /* reserved before a loss already told (by an earlier event, or a file end) */
 		return;
-	l->lost_seq = h->lost_before;
+	l->unmarked_told += (uint64_t)d;
 
 	struct tt_rec_loss r = {
 	    .ts_ns = h->ts_ns ? h->ts_ns - 1 : 0,
@@ -408,7 +413,7 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 0;
 	if (h->ts_ns > l->max_ev_ts)
 		l->max_ev_ts = h->ts_ns;
-	if (h->lost_before != l->lost_seq)
+	if (h->lost_before != (uint32_t)l->unmarked_told)
 		loss_seen(l, h);
 	l->consumed++;
 	switch (h->type) {
@@ -468,10 +473,16 @@ static void clock_sync(struct tt_loop *l)
 	tt_loop_add(l, TT_REC_CLOCK_SYNC, &best, sizeof(best));
 }
 
-/* Sums the per-CPU counters into l->total, and writes one LOSS record for the lost events and
- * bytes no LOSS record has told yet (those placed by loss_seen() carry no bytes: theirs come
- * here), so the LOSS records always add up to the counters. */
-static void poll_counters(struct tt_loop *l)
+/*
+ * Sums the per-CPU counters into l->total, and writes one LOSS record for the lost events and
+ * bytes no LOSS record has told yet: the marked losses (the counters less lost_seq, read after
+ * them: the BPF side counts an unmarked loss in lost_seq first, so this never takes one for a
+ * marked one), all lost bytes (loss_seen() tells none), and at the end of a file (file_end) the
+ * unmarked losses no ring event has told yet. The ring may still hold events that tell of
+ * unmarked losses the counters already show: those wait for loss_seen(), which places them
+ * at the hole, and are never told twice.
+ */
+static void poll_counters(struct tt_loop *l, bool file_end)
 {
 	struct tt_counters sum = {};
 	uint32_t zero = 0;
@@ -492,10 +503,23 @@ static void poll_counters(struct tt_loop *l)
 	}
 	l->total = sum;
 
-	/* loss_seen() may be ahead of a counter not yet read here: then 0 for now. */
-	uint64_t ev =
-	    sum.lost_events > l->loss_rec_events ? sum.lost_events - l->loss_rec_events : 0;
-	uint64_t by = sum.lost_bytes - l->loss_rec_bytes;
+	uint64_t ev = 0, by = sum.lost_bytes > l->loss_rec_bytes ? sum.lost_bytes - l->loss_rec_bytes : 0;
+
+	if (l->lost_seq_p) {
+		uint64_t unmarked = __atomic_load_n(l->lost_seq_p, __ATOMIC_ACQUIRE);
+		uint64_t marked = sum.lost_events > unmarked ? sum.lost_events - unmarked : 0;
+
+		if (marked > l->marked_told) {
+			ev += marked - l->marked_told;
+			l->marked_told = marked;
+		}
+		if (file_end && unmarked > l->unmarked_told) {
+			ev += unmarked - l->unmarked_told;
+			l->unmarked_told = unmarked;
+		}
+	} else if (sum.lost_events > l->loss_rec_events) { /* no lost_seq to read: the counters */
+		ev = sum.lost_events - l->loss_rec_events;
+	}
 
 	if (ev || by) {
 		struct tt_rec_loss r = {
@@ -523,8 +547,9 @@ static void write_stats(struct tt_loop *l, uint32_t type, uint32_t exit_reason)
 	r.events = l->data_records - l->base.data_records;
 	r.payload_bytes = l->payload_bytes - l->base.payload_bytes;
 	r.call_bytes = l->call_bytes - l->base.call_bytes;
-	r.lost_events = l->total.lost_events - l->base.lost_events;
-	r.lost_bytes = l->total.lost_bytes - l->base.lost_bytes;
+	/* what this file's LOSS records have told so far */
+	r.lost_events = l->loss_rec_events - l->base.lost_events;
+	r.lost_bytes = l->loss_rec_bytes - l->base.lost_bytes;
 	r.truncated_bytes = l->total.truncated_bytes - l->base.truncated_bytes;
 	r.records = ws.records;
 	r.blocks = ws.blocks;
@@ -606,8 +631,8 @@ static int start_file(struct tt_loop *l, int fd, const char *name)
 	l->base.data_records = l->data_records;
 	l->base.payload_bytes = l->payload_bytes;
 	l->base.call_bytes = l->call_bytes;
-	l->base.lost_events = l->total.lost_events;
-	l->base.lost_bytes = l->total.lost_bytes;
+	l->base.lost_events = l->loss_rec_events;
+	l->base.lost_bytes = l->loss_rec_bytes;
 	l->base.truncated_bytes = l->total.truncated_bytes;
 	l->rs.files++;
 	clock_sync(l);
@@ -646,7 +671,7 @@ static void rotate(struct tt_loop *l, uint64_t now_ms)
 	uint64_t t0 = now_ns(CLOCK_MONOTONIC);
 	int fd, err;
 
-	poll_counters(l);
+	poll_counters(l, true);
 	clock_sync(l);
 	write_stats(l, TT_REC_END, TT_END_ROTATED);
 	err = tt_writer_close(l->w);
@@ -718,6 +743,7 @@ struct tt_loop *tt_loop_new(const struct tt_loop_config *cfg)
 		goto fail;
 	}
 	l->counters_fd = cfg->counters_fd;
+	l->lost_seq_p = cfg->lost_seq;
 	l->cg = cfg->cgroups;
 	l->tls = cfg->tls;
 	l->ncpus = cfg->ncpus;
@@ -815,7 +841,7 @@ int tt_loop_run(struct tt_loop *l, volatile sig_atomic_t *stop, tt_loop_stop_fn 
 		end = TT_END_SIGNAL;
 		if (ms - last_sec_ms >= 1000) {
 			last_sec_ms = ms;
-			poll_counters(l);
+			poll_counters(l, false);
 			clock_sync(l);
 			write_stats(l, TT_REC_STATS, 0);
 			if (l->status_line)
@@ -844,7 +870,7 @@ int tt_loop_finish(struct tt_loop *l, int end)
 		 * a daemon socket that does not answer, a second) */
 		tt_cgroups_wait(l->cg, 3000);
 		write_cgroups(l);
-		poll_counters(l);
+		poll_counters(l, true);
 		clock_sync(l);
 		write_stats(l, TT_REC_END, end);
 	}
@@ -866,7 +892,7 @@ void tt_loop_print_summary(const struct tt_loop *l, const char *tail)
 	    stderr,
 	    "tinytap-record: %llu events, %s captured in %.1fs, lost %llu events (%llu bytes)%s\n",
 	    (unsigned long long)l->data_records, human(l->payload_bytes, buf, sizeof(buf)), el,
-	    (unsigned long long)l->total.lost_events, (unsigned long long)l->total.lost_bytes,
+	    (unsigned long long)l->loss_rec_events, (unsigned long long)l->loss_rec_bytes,
 	    tail);
 }
 

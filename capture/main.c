@@ -291,6 +291,7 @@ int main(int argc, char **argv)
 	loop = tt_loop_new(&(struct tt_loop_config){
 	    .ring_fd = tt_attach_ring_fd(att),
 	    .counters_fd = tt_attach_counters_fd(att),
+	    .lost_seq = tt_attach_lost_seq(att),
 	    .ncpus = tt_attach_ncpus(att),
 	    .snaplen = opts.snaplen,
 	    .out_fd = out_fd,

@@ -212,12 +212,14 @@ for line in open(results):
     else:
         survived += 1
         print("ok - " + desc)
-# Record counts grow with the time recorded: a longer run before the kill never holds fewer
-# blocks (up to one block of jitter).
+# Block counts grow with the time recorded: a run killed 300 ms or more later never holds
+# fewer blocks (up to one). Blocks close at 256 KiB or after 1 s, so under this traffic a block
+# is ~150 ms of it, and trials a few ms apart differ by the phase of the traffic: the margin.
 figs.sort()
-mono = all(b[1] + 1 >= a[1] for a, b in zip(figs, figs[1:]))
-print(("ok" if mono else "not ok") + " - blocks grow with the delay before SIGKILL: " +
-      " ".join("%dms:%d" % (f[0], f[1]) for f in figs))
+late = [(a, b) for a in figs for b in figs if b[0] >= a[0] + 300 and b[1] + 1 < a[1]]
+print(("ok" if not late else "not ok") + " - blocks grow with the delay before SIGKILL: " +
+      " ".join("%dms:%d" % (f[0], f[1]) for f in figs) +
+      ("" if not late else " # fewer blocks %d ms later: %s" % (late[0][1][0] - late[0][0][0], late[0])))
 print("# cut inside a block: %d of %d files; longest tail lost %.0f ms" %
       (sum(f[5] for f in figs), len(figs), max(f[6] for f in figs) if figs else 0))
 print(("ok" if survived == total and total > 0 else "not ok") +

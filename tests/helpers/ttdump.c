@@ -2,7 +2,9 @@
 /*
  * ttdump - print a .tinytap file as JSON Lines, for tests and debugging.
  *
- *   ttdump FILE|-        ('-' = stdin, works on a pipe)
+ *   ttdump [--no-payload] FILE|-   ('-' = stdin, works on a pipe; --no-payload: every
+ *                                   "payload_hex" is "", for checks of huge recordings that
+ *                                   look at counts only)
  *
  * Output (stdout), one JSON object per line, keys in this fixed order:
  *   1. {"type":"header","version_major","version_minor","snaplen","start_wall_ns",
@@ -34,6 +36,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -92,6 +95,8 @@ static void print_stats(const struct tt_rec_stats *s)
 	       s->truncated_bytes, s->records, s->blocks, s->exit_reason, s->reserved);
 }
 
+static bool no_payload;
+
 static void print_record(const struct tt_record *rec)
 {
 	printf("{\"type\":\"%s\",\"block\":%" PRIu64 ",\"offset\":%" PRIu64 ",\"body_len\":%" PRIu32,
@@ -107,7 +112,7 @@ static void print_record(const struct tt_record *rec)
 		       d->ts_ns, d->ts_enter_ns, d->sock_id, d->pid, d->tid, d->fd, d->dir, d->syscall,
 		       tt_syscall_name(d->syscall), d->flags, d->call_bytes, d->seg_off, d->cap_len,
 		       d->msg_idx, d->reserved, (d->flags & TT_DATA_TLS) ? "tls" : "wire");
-		hex(rec->payload, rec->payload ? d->cap_len : 0);
+		hex(rec->payload, rec->payload && !no_payload ? d->cap_len : 0);
 		break;
 	}
 	case TT_REC_CONN: {
@@ -197,8 +202,13 @@ int main(int argc, char **argv)
 	uint64_t errors = 0;
 	int fd, ret;
 
+	if (argc == 3 && !strcmp(argv[1], "--no-payload")) {
+		no_payload = true;
+		argv++;
+		argc--;
+	}
 	if (argc != 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fprintf(stderr, "usage: ttdump FILE|-\n");
+		fprintf(stderr, "usage: ttdump [--no-payload] FILE|-\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "-")) {
