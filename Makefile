@@ -299,13 +299,24 @@ FUZZ_SECONDS ?= 30
 FUZZ_FORMAT_SRCS := $(wildcard format/*.c)
 # tinytap-show's options (show.c) reach the web server: not part of a fuzz target
 FUZZ_ANALYZE_SRCS := $(filter-out analyze/show.c,$(ANALYZE_SRCS))
-build-fuzz/%: tests/fuzz/%.c $(FUZZ_FORMAT_SRCS) $(FUZZ_ANALYZE_SRCS) $(LLHTTP_OBJS)
+# The code under test is compiled once (build-fuzz/obj/, instrumented for libFuzzer, ASan and
+# UBSan); each target is its own file linked with those objects.
+FUZZ_CFLAGS := $(CPPFLAGS) -std=gnu11 -g -O1 -MMD -MP
+FUZZ_OBJS := $(patsubst %.c,build-fuzz/obj/%.o,$(FUZZ_FORMAT_SRCS) $(FUZZ_ANALYZE_SRCS)) \
+	$(patsubst $(LLHTTP_DIR)/%.c,build-fuzz/obj/llhttp/%.o,$(wildcard $(LLHTTP_DIR)/*.c))
+build-fuzz/obj/llhttp/%.o: $(LLHTTP_DIR)/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+build-fuzz/obj/%.o: %.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-		-MMD -MP $< $(FUZZ_FORMAT_SRCS) $(FUZZ_ANALYZE_SRCS) \
-		$(wildcard $(LLHTTP_DIR)/*.c) $(LLHTTP_LIBS) $(NGHTTP2_LIBS) $(ZSTD_LIBS) -lz -lm \
-		-lpthread -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined $< $(FUZZ_OBJS) \
+		$(LLHTTP_LIBS) $(NGHTTP2_LIBS) $(ZSTD_LIBS) -lz -lm -lpthread -o $@
 
 fuzz: $(FUZZ_BINS)
 	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/run.sh fuzz
