@@ -71,6 +71,9 @@ struct tt_engine {
 	struct proc *procs[PROC_BUCKETS];
 	size_t nprocs;
 	struct tt_cgtable *cgroups; /* CGROUP records: who each cgroup id is */
+	/* TLS_UNHOOKED records: executables whose TLS the recorder could not see into (distinct
+	 * executables, the first TT_ENGINE_TLS_UNHOOKED of them) */
+	struct tt_rec_tls_unhooked tls_unhooked[TT_ENGINE_TLS_UNHOOKED];
 	struct tt_engine_stats st;
 	uint64_t end_lost_events, end_lost_bytes;
 };
@@ -481,6 +484,34 @@ static int reserve(struct tt_engine *e)
 	return 0;
 }
 
+/* One per executable and library (a file of a set repeats its predecessors' records). */
+static void tls_unhooked_add(struct tt_engine *e, const struct tt_rec_tls_unhooked *r)
+{
+	size_t n = e->st.tls_unhooked < TT_ENGINE_TLS_UNHOOKED ? e->st.tls_unhooked
+							       : TT_ENGINE_TLS_UNHOOKED;
+	struct tt_rec_tls_unhooked *k;
+
+	for (size_t i = 0; i < n; i++)
+		if (e->tls_unhooked[i].library == r->library &&
+		    !strncmp(e->tls_unhooked[i].exe, r->exe, sizeof(r->exe)))
+			return;
+	if (n < TT_ENGINE_TLS_UNHOOKED) {
+		k = &e->tls_unhooked[n];
+		*k = *r;
+		k->exe[sizeof(k->exe) - 1] = 0;
+		/* printed: keep it printable */
+		for (char *c = k->exe; *c; c++)
+			if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7f)
+				*c = '?';
+	}
+	e->st.tls_unhooked++;
+}
+
+const struct tt_rec_tls_unhooked *tt_engine_tls_unhooked(const struct tt_engine *e, size_t i)
+{
+	return i < e->st.tls_unhooked && i < TT_ENGINE_TLS_UNHOOKED ? &e->tls_unhooked[i] : NULL;
+}
+
 int tt_engine_add(struct tt_engine *e, const struct tt_record *rec)
 {
 	int has;
@@ -488,6 +519,11 @@ int tt_engine_add(struct tt_engine *e, const struct tt_record *rec)
 		/* about the whole file, not a moment of it: taken now, outside the reorder window */
 		e->st.records++;
 		return tt_cgtable_add(e->cgroups, &rec->u.cgroup, rec->payload) < 0 ? -ENOMEM : 0;
+	}
+	if (rec->type == TT_REC_TLS_UNHOOKED) { /* the same: about a program, not a moment */
+		e->st.records++;
+		tls_unhooked_add(e, &rec->u.tls_unhooked);
+		return 0;
 	}
 	uint64_t ts = tt_record_ts(rec, &has);
 	if (!has)

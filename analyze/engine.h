@@ -42,8 +42,10 @@ struct tt_engine_stats {
 	uint64_t dropped_records;	  /* DATA records whose payload was dropped */
 	uint64_t txns;			  /* transactions handed out */
 	uint64_t records;
+	uint64_t tls_unhooked; /* programs whose TLS code the recorder could not hook (distinct) */
 	struct tt_streams_stats streams;
 };
+#define TT_ENGINE_TLS_UNHOOKED 16 /* kept for tt_engine_tls_unhooked() */
 
 struct tt_engine *tt_engine_new(const struct tt_engine_opts *o, tt_engine_out_fn out, void *ctx);
 /* The file header: start clocks (used until a CLOCK_SYNC record arrives). */
@@ -69,6 +71,9 @@ uint64_t tt_engine_boot_ns(const struct tt_engine *e, int64_t wall_ns);
 /* Process name of a pid ("?" when unknown); borrowed until the next add. */
 const char *tt_engine_comm(const struct tt_engine *e, uint32_t pid);
 void tt_engine_get_stats(const struct tt_engine *e, struct tt_engine_stats *st);
+/* The i-th program (TLS_UNHOOKED record, exe made printable) of st.tls_unhooked, the first
+ * TT_ENGINE_TLS_UNHOOKED of them; NULL past those. */
+const struct tt_rec_tls_unhooked *tt_engine_tls_unhooked(const struct tt_engine *e, size_t i);
 void tt_engine_free(struct tt_engine *e);
 
 #endif

@@ -89,6 +89,8 @@ int tt_extract_wanted(const struct tt_extract *x, const struct tt_record *rec)
 		return tt_map64_get(&x->pids, rec->u.process_exit.pid, NULL);
 	case TT_REC_CGROUP: /* names of the selected processes' cgroups, no other */
 		return tt_map64_get(&x->cgs, rec->u.cgroup.cgroup_id, NULL);
+	case TT_REC_TLS_UNHOOKED: /* about a program: kept when that process is */
+		return tt_map64_get(&x->pids, rec->u.tls_unhooked.pid, NULL);
 	default: /* LOSS, CLOCK_SYNC, STATS, END: about the whole capture */
 		return 1;
 	}

@@ -502,6 +502,9 @@ static void place(struct tt_input *in, struct source *so)
 		case TT_REC_PROCESS_EXIT:
 			r->u.process_exit.pid |= ps;
 			break;
+		case TT_REC_TLS_UNHOOKED:
+			r->u.tls_unhooked.pid |= ps;
+			break;
 		}
 	}
 	so->key = tt_record_ts(r, &has);

@@ -803,6 +803,20 @@ static void summary(const struct tt_pipeline *p, struct tt_reader *rd, struct tt
 			fprintf(stderr, ", not all have an end record");
 	}
 	fputc('\n', stderr);
+	/* TLS the recorder could not see into: said, so its connections are not silently opaque */
+	for (size_t i = 0; i < st->tls_unhooked; i++) {
+		const struct tt_rec_tls_unhooked *t = tt_pipeline_tls_unhooked(p, i);
+		if (!t) {
+			fprintf(stderr, PROG ": TLS not recorded as plaintext for %" PRIu64
+				" more programs\n", st->tls_unhooked - i);
+			break;
+		}
+		fprintf(stderr,
+			PROG ": TLS not recorded as plaintext: %s (pid %u) uses %s, which "
+			"tinytap-record does not hook; its TLS connections are ciphertext only\n",
+			t->exe[0] ? t->exe : "?", t->pid & ((1u << TT_INPUT_PID_SHIFT) - 1),
+			tt_tls_lib_name(t->library));
+	}
 }
 
 /* --threads, or the CPUs this process may run on. */

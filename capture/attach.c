@@ -544,7 +544,7 @@ int tt_attach_start(struct tt_attach *a)
 		    .ret = {s->progs.urp_ssl, s->progs.urp_ssl, s->progs.urp_ssl, s->progs.urp_ssl},
 		};
 
-		a->tls = tt_tls_new(&p, a->o->verbose, NULL, NULL);
+		a->tls = tt_tls_new(&p, a->o->verbose);
 		if (!a->tls) {
 			tt_log_warn("out of memory");
 			return -1;

@@ -184,6 +184,7 @@ struct tt_loop {
 	struct tt_counters *percpu; /* ncpus entries: one counters lookup */
 	struct tt_cgroups *cg;	    /* borrowed, or NULL */
 	struct tt_tls *tls;	    /* borrowed, or NULL */
+	size_t tls_told;	    /* its TLS_UNHOOKED records in this file so far */
 	bool status_line;
 	int err; /* first write error */
 	uint64_t start_ms;
@@ -270,6 +271,26 @@ static void write_cgroups(struct tt_loop *l)
 {
 	if (l->cg && !l->err)
 		tt_cgroups_drain(l->cg, add_cgroup, l);
+}
+
+/* ---- TLS_UNHOOKED records: executables whose TLS code capture/tls.c found it cannot hook ---- */
+
+static void write_tls_notes(struct tt_loop *l)
+{
+	const struct tt_rec_tls_unhooked *r;
+	size_t n;
+
+	if (!l->tls || l->err)
+		return;
+	n = tt_tls_reports(l->tls, &r);
+	for (; l->tls_told < n; l->tls_told++) {
+		int err = tt_writer_add(l->w, TT_REC_TLS_UNHOOKED, &r[l->tls_told], sizeof(*r), NULL, 0);
+
+		if (err < 0) {
+			fail(l, err);
+			return;
+		}
+	}
 }
 
 /* ---- events to records -------------------------------------------------------------------- */
@@ -635,6 +656,7 @@ static int start_file(struct tt_loop *l, int fd, const char *name)
 	l->base.lost_bytes = l->loss_rec_bytes;
 	l->base.truncated_bytes = l->total.truncated_bytes;
 	l->rs.files++;
+	l->tls_told = 0; /* a file of a set names them all again: it may be read alone */
 	clock_sync(l);
 	if (l->opened && l->rs.files > 1) {
 		/* Dated a second before the newest event so far: before every event the ring still
@@ -833,6 +855,7 @@ int tt_loop_run(struct tt_loop *l, volatile sig_atomic_t *stop, tt_loop_stop_fn 
 			break;
 		}
 		write_cgroups(l);
+		write_tls_notes(l);
 		if (l->tls)
 			tt_tls_tick(l->tls, ms);
 		end = stop_fn(ctx, ms - l->start_ms);
@@ -870,6 +893,7 @@ int tt_loop_finish(struct tt_loop *l, int end)
 		 * a daemon socket that does not answer, a second) */
 		tt_cgroups_wait(l->cg, 3000);
 		write_cgroups(l);
+		write_tls_notes(l);
 		poll_counters(l, true);
 		clock_sync(l);
 		write_stats(l, TT_REC_END, end);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
@@ -22,6 +23,7 @@
 #define MAX_SEEN    4096	/* executables judged (unsupported TLS named once each) */
 #define MAX_PENDING 1024	/* exec'd processes waiting for a look at their maps */
 #define SCAN_MAX    (64u << 20) /* bytes of an executable searched for TLS code */
+#define MAX_REPORTS 256		/* TLS_UNHOOKED records kept (one per executable) */
 
 static const char *const funcs[TT_TLS_NFUNCS] = {"SSL_write", "SSL_read", "SSL_write_ex",
 						 "SSL_read_ex"};
@@ -45,8 +47,8 @@ struct pending {
 struct tt_tls {
 	struct tt_tls_progs p;
 	bool verbose;
-	tt_tls_note_fn note;
-	void *note_ctx;
+	struct tt_rec_tls_unhooked reports[MAX_REPORTS]; /* for the file (tt_tls_reports()) */
+	size_t nreports;
 	struct file_id files[MAX_FILES]; /* hooked, or tried and failed */
 	int nfiles, hooked;
 	struct bpf_link **links;
@@ -57,8 +59,7 @@ struct tt_tls {
 	int nq;
 };
 
-struct tt_tls *tt_tls_new(const struct tt_tls_progs *progs, bool verbose, tt_tls_note_fn note,
-			  void *note_ctx)
+struct tt_tls *tt_tls_new(const struct tt_tls_progs *progs, bool verbose)
 {
 	struct tt_tls *t = calloc(1, sizeof(*t));
 
@@ -66,8 +67,6 @@ struct tt_tls *tt_tls_new(const struct tt_tls_progs *progs, bool verbose, tt_tls
 		return NULL;
 	t->p = *progs;
 	t->verbose = verbose;
-	t->note = note;
-	t->note_ctx = note_ctx;
 	return t;
 }
 
@@ -169,63 +168,77 @@ static bool base_is(const char *path, const char *prefix)
 	return strncmp(b, prefix, strlen(prefix)) == 0;
 }
 
-static void report(struct tt_tls *t, uint32_t pid, const char *exe, const char *what)
+/* Names it with -v, and keeps a TLS_UNHOOKED record for the file. */
+static void report(struct tt_tls *t, uint32_t pid, const char *exe, int lib)
 {
-	char line[512];
-
-	snprintf(line, sizeof(line),
-		 "TLS library not hooked: pid %u %.256s uses %s (its plaintext is not recorded)",
-		 pid, exe, what);
 	if (t->verbose)
-		tt_log_warn("%s", line);
-	if (t->note)
-		t->note(t->note_ctx, line);
+		tt_log_warn("TLS library not hooked: pid %u %.256s uses %s (its plaintext is not "
+			    "recorded)",
+			    pid, exe, tt_tls_lib_name((uint32_t)lib));
+	if (t->nreports < MAX_REPORTS) {
+		struct tt_rec_tls_unhooked *r = &t->reports[t->nreports++];
+		struct timespec ts;
+
+		memset(r, 0, sizeof(*r));
+		clock_gettime(CLOCK_BOOTTIME, &ts);
+		r->ts_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+		r->pid = pid;
+		r->library = (uint8_t)lib;
+		memcpy(r->exe, exe, strnlen(exe, sizeof(r->exe) - 1)); /* cut, NUL-padded */
+	}
 }
 
-/* What TLS code an executable that maps no libssl carries, or NULL: Go's crypto/tls, or a
- * statically linked OpenSSL/BoringSSL (their function and source file names). */
-static const char *static_tls(const char *exe_path)
+size_t tt_tls_reports(const struct tt_tls *t, const struct tt_rec_tls_unhooked **recs)
+{
+	*recs = t->reports;
+	return t->nreports;
+}
+
+/* What TLS code (enum tt_tls_lib) an executable that maps no libssl carries, or -1: Go's
+ * crypto/tls, or a statically linked OpenSSL/BoringSSL (their function and source file names). */
+static int static_tls(const char *exe_path)
 {
 	static const struct {
-		const char *needle, *what;
+		const char *needle;
+		int lib;
 	} marks[] = {
-	    {"crypto/tls.(*Conn).Write", "Go crypto/tls"},
-	    {"SSL_write", "a statically linked OpenSSL or BoringSSL"},
-	    {"ssl_lib.c", "a statically linked OpenSSL or BoringSSL"},
+	    {"crypto/tls.(*Conn).Write", TT_TLS_LIB_GO},
+	    {"SSL_write", TT_TLS_LIB_STATIC_OPENSSL},
+	    {"ssl_lib.c", TT_TLS_LIB_STATIC_OPENSSL},
 	};
-	const char *what = NULL;
+	int lib = -1;
 	struct stat sb;
 	size_t len;
 	void *m;
 	int fd = open(exe_path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return NULL;
+		return -1;
 	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || sb.st_size < 64) {
 		close(fd);
-		return NULL;
+		return -1;
 	}
 	len = (size_t)sb.st_size < SCAN_MAX ? (size_t)sb.st_size : SCAN_MAX;
 	m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
 	if (m == MAP_FAILED)
-		return NULL;
-	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]) && !what; i++)
+		return -1;
+	for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]) && lib < 0; i++)
 		if (memmem(m, len, marks[i].needle, strlen(marks[i].needle)))
-			what = marks[i].what;
+			lib = marks[i].lib;
 	munmap(m, len);
-	return what;
+	return lib;
 }
 
 /* Scans pid's maps: hooks its libssl files. Returns 1 if it maps a libssl, 0 if not, -1 if it
- * is gone. *other names another TLS library it maps (static string), else NULL. */
-static int scan_maps(struct tt_tls *t, uint32_t pid, const char **other)
+ * is gone. *other is another TLS library it maps (enum tt_tls_lib), else -1. */
+static int scan_maps(struct tt_tls *t, uint32_t pid, int *other)
 {
 	char path[64], line[4096 + 128], full[4096 + 64];
 	int found = 0;
 	FILE *f;
 
-	*other = NULL;
+	*other = -1;
 	snprintf(path, sizeof(path), "/proc/%u/maps", pid);
 	f = fopen(path, "re");
 	if (!f)
@@ -243,13 +256,13 @@ static int scan_maps(struct tt_tls *t, uint32_t pid, const char **other)
 			hook_file(t, full, p);
 			found = 1;
 		} else if (base_is(p, "libgnutls.so")) {
-			*other = "GnuTLS";
+			*other = TT_TLS_LIB_GNUTLS;
 		} else if (base_is(p, "libnss3.so")) {
-			*other = "NSS";
+			*other = TT_TLS_LIB_NSS;
 		} else if (base_is(p, "libwolfssl.so")) {
-			*other = "wolfSSL";
+			*other = TT_TLS_LIB_WOLFSSL;
 		} else if (base_is(p, "libmbedtls.so")) {
-			*other = "Mbed TLS";
+			*other = TT_TLS_LIB_MBEDTLS;
 		}
 	}
 	fclose(f);
@@ -260,13 +273,13 @@ static int scan_maps(struct tt_tls *t, uint32_t pid, const char **other)
 static void scan(struct tt_tls *t, uint32_t pid, bool final)
 {
 	char path[64], exe[4096];
-	const char *other, *what;
+	int other, lib;
 	struct file_id id;
 	struct stat sb;
 	ssize_t n;
 	int r = scan_maps(t, pid, &other);
 
-	if (r != 0 || (!other && !final))
+	if (r != 0 || (other < 0 && !final))
 		return; /* hooked, gone, or not decided yet */
 	snprintf(path, sizeof(path), "/proc/%u/exe", pid);
 	if (stat(path, &sb))
@@ -279,9 +292,9 @@ static void scan(struct tt_tls *t, uint32_t pid, bool final)
 		t->seen[t->nseen++] = id;
 	n = readlink(path, exe, sizeof(exe) - 1);
 	exe[n > 0 ? n : 0] = 0;
-	what = other ? other : static_tls(path);
-	if (what)
-		report(t, pid, exe, what);
+	lib = other >= 0 ? other : static_tls(path);
+	if (lib >= 0)
+		report(t, pid, exe, lib);
 }
 
 void tt_tls_scan_pid(struct tt_tls *t, uint32_t pid)
@@ -301,7 +314,7 @@ void tt_tls_tick(struct tt_tls *t, uint64_t now_ms)
 {
 	for (int i = 0; i < t->nq;) {
 		struct pending *p = &t->q[i];
-		const char *other;
+		int other;
 
 		if (p->due_ms > now_ms) {
 			i++;
@@ -311,7 +324,7 @@ void tt_tls_tick(struct tt_tls *t, uint64_t now_ms)
 		if (p->stage >= NSTAGES) {
 			scan(t, p->pid, true);
 		} else if (scan_maps(t, p->pid, &other) == 0) {
-			if (other)
+			if (other >= 0)
 				scan(t, p->pid, true);
 			else {
 				p->due_ms = p->exec_ms + rescan_ms[p->stage];

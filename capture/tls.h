@@ -15,7 +15,10 @@
 #define TINYTAP_TLS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+
+#include "format/record.h"
 
 struct bpf_program;
 
@@ -28,15 +31,15 @@ struct tt_tls_progs {
 	struct bpf_program *ret[TT_TLS_NFUNCS];
 };
 
-/* What tt_tls_describe() reports: a line of text per event. */
-typedef void (*tt_tls_note_fn)(void *ctx, const char *line);
-
 struct tt_tls;
 
-/* NULL + errno on failure. verbose: one line per library hooked. note (may be NULL) gets the
- * "TLS library not hooked: ..." lines, which are also printed with verbose. */
-struct tt_tls *tt_tls_new(const struct tt_tls_progs *progs, bool verbose, tt_tls_note_fn note,
-			  void *note_ctx);
+/* NULL + errno on failure. verbose: one line per library hooked, and a "TLS library not hooked:
+ * ..." line per executable whose TLS code cannot be hooked. */
+struct tt_tls *tt_tls_new(const struct tt_tls_progs *progs, bool verbose);
+
+/* The TLS_UNHOOKED records so far (one per such executable, the first 256), in the order found:
+ * the loop writes the new ones into the file, and all of them into each later file of a set. */
+size_t tt_tls_reports(const struct tt_tls *t, const struct tt_rec_tls_unhooked **recs);
 
 /* Hooks the libssl files in the usual library directories. Returns how many files are hooked. */
 int tt_tls_scan_system(struct tt_tls *t);

@@ -20,6 +20,7 @@ uint32_t tt_record_fixed_size(uint32_t type)
 	case TT_REC_STATS:
 	case TT_REC_END: return sizeof(struct tt_rec_stats);
 	case TT_REC_CGROUP: return sizeof(struct tt_rec_cgroup);
+	case TT_REC_TLS_UNHOOKED: return sizeof(struct tt_rec_tls_unhooked);
 	default: return 0;
 	}
 }
@@ -38,6 +39,7 @@ const char *tt_record_type_name(uint32_t type)
 		[TT_REC_END] = "end",
 		[TT_REC_CGROUP] = "cgroup",
 		[TT_REC_TLS_DATA] = "tls_data",
+		[TT_REC_TLS_UNHOOKED] = "tls_unhooked",
 	};
 	if (type < sizeof(names) / sizeof(names[0]) && names[type])
 		return names[type];
@@ -82,6 +84,21 @@ uint32_t tt_wire_crc32(const void *buf, size_t len)
 	for (size_t i = 0; i < len; i++)
 		crc = table[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
 	return crc ^ 0xFFFFFFFFu;
+}
+
+const char *tt_tls_lib_name(uint32_t lib)
+{
+	static const char *const names[] = {
+		[TT_TLS_LIB_GO] = "Go crypto/tls",
+		[TT_TLS_LIB_STATIC_OPENSSL] = "a statically linked OpenSSL or BoringSSL",
+		[TT_TLS_LIB_GNUTLS] = "GnuTLS",
+		[TT_TLS_LIB_NSS] = "NSS",
+		[TT_TLS_LIB_WOLFSSL] = "wolfSSL",
+		[TT_TLS_LIB_MBEDTLS] = "Mbed TLS",
+	};
+	if (lib < sizeof(names) / sizeof(names[0]) && names[lib])
+		return names[lib];
+	return "a TLS library";
 }
 
 /* ---- CGROUP attributes ---------------------------------------------------------------------- */

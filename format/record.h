@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #define TT_FORMAT_MAJOR 1
-#define TT_FORMAT_MINOR 2
+#define TT_FORMAT_MINOR 3
 
 /* Record types. Values are stable forever; new types get new numbers. */
 enum tt_rec_type {
@@ -36,8 +36,9 @@ enum tt_rec_type {
 	 * and the writer stores a TT_REC_DATA with TT_DATA_TLS as this type, so a 1.0/1.1 reader
 	 * skips it instead of mistaking plaintext for bytes of the socket. */
 	TT_REC_TLS_DATA = 11,
+	TT_REC_TLS_UNHOOKED = 12, /* a program whose TLS code the recorder cannot hook (since 1.3) */
 };
-#define TT_REC_TYPE_MAX 11
+#define TT_REC_TYPE_MAX 12
 
 /* Directions, from the point of view of the process making the call. */
 enum tt_dir {
@@ -285,6 +286,31 @@ int tt_cgroup_attr_put(uint8_t *buf, uint32_t cap, uint32_t *len, uint16_t tag, 
 const char *tt_cgroup_kind_name(uint32_t kind); /* "docker", "unit"... or "other" */
 const char *tt_cgroup_attr_name(uint32_t tag);	/* "container_id"... or NULL when unknown */
 
+/* ---- TLS_UNHOOKED (12, since 1.3): a program using TLS code tinytap-record does not hook -----
+ * Once per executable (the first process seen running it): its TLS connections are recorded as
+ * ciphertext only, and the reader can say so instead of leaving them silently unparsed. */
+enum tt_tls_lib {
+	TT_TLS_LIB_OTHER = 0,
+	TT_TLS_LIB_GO = 1,	       /* Go's crypto/tls, compiled into the executable */
+	TT_TLS_LIB_STATIC_OPENSSL = 2, /* OpenSSL or BoringSSL linked statically */
+	TT_TLS_LIB_GNUTLS = 3,
+	TT_TLS_LIB_NSS = 4,
+	TT_TLS_LIB_WOLFSSL = 5,
+	TT_TLS_LIB_MBEDTLS = 6,
+};
+#define TT_TLS_LIB_MAX 6
+
+struct tt_rec_tls_unhooked {
+	uint64_t ts_ns;	 /* boot ns when the recorder found out */
+	uint32_t pid;	 /* the first process seen running it */
+	uint8_t library; /* enum tt_tls_lib */
+	uint8_t reserved[3];
+	char exe[256]; /* the executable's path, NUL-padded (cut at 255 bytes) */
+};
+_Static_assert(sizeof(struct tt_rec_tls_unhooked) == 272, "tt_rec_tls_unhooked layout");
+/* "Go crypto/tls", "a statically linked OpenSSL or BoringSSL", "GnuTLS"..., or "a TLS library" */
+const char *tt_tls_lib_name(uint32_t lib);
+
 /* A decoded record as the reader hands it out (or the writer takes it). */
 struct tt_record {
 	uint32_t type;	     /* enum tt_rec_type, or an unknown value the reader skipped... never */
@@ -301,6 +327,7 @@ struct tt_record {
 		struct tt_rec_clock_sync clock_sync;
 		struct tt_rec_stats stats; /* STATS and END */
 		struct tt_rec_cgroup cgroup;
+		struct tt_rec_tls_unhooked tls_unhooked;
 	} u;
 	/* DATA: cap_len bytes; CGROUP: attrs_len attribute bytes; borrowed until the next
 	 * tt_reader_next() */

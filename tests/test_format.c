@@ -660,6 +660,43 @@ Test(format, cgroup_record)
 	}
 }
 
+/* TLS_UNHOOKED (FORMAT.md 6.11): a fixed record, written and read back field by field; a longer
+ * exe is cut, NUL-padded; the names of the libraries. */
+Test(format, tls_unhooked_record)
+{
+	int fd = tmp_fd();
+	struct tt_file_info fi = test_info();
+	struct tt_writer *w = tt_writer_open(fd, &fi, NULL);
+	struct tt_rec_tls_unhooked t = {.ts_ns = 123, .pid = 4711, .library = TT_TLS_LIB_GO};
+	strcpy(t.exe, "/usr/local/bin/api");
+	cr_assert_eq(tt_writer_add(w, TT_REC_TLS_UNHOOKED, &t, sizeof(t), NULL, 0), 0);
+	cr_assert_eq(tt_writer_close(w), 0);
+	struct dbuf b = slurp(fd);
+	struct tt_reader *r = tt_reader_open_mem(b.p, b.n, "tls");
+	struct tt_record rec;
+	cr_assert_eq(tt_reader_info(r)->version_minor, 3);
+	cr_assert_eq(tt_reader_next(r, &rec), 1);
+	cr_assert_eq(rec.type, TT_REC_TLS_UNHOOKED);
+	cr_assert_eq(rec.body_len, 272);
+	cr_assert_eq(rec.u.tls_unhooked.ts_ns, 123);
+	cr_assert_eq(rec.u.tls_unhooked.pid, 4711);
+	cr_assert_eq(rec.u.tls_unhooked.library, TT_TLS_LIB_GO);
+	cr_assert_str_eq(rec.u.tls_unhooked.exe, "/usr/local/bin/api");
+	cr_assert_null(rec.payload);
+	cr_assert_eq(tt_reader_next(r, &rec), 0);
+	tt_reader_free(r);
+	free(b.p);
+	close(fd);
+	cr_assert_str_eq(tt_record_type_name(TT_REC_TLS_UNHOOKED), "tls_unhooked");
+	cr_assert_eq(tt_record_fixed_size(TT_REC_TLS_UNHOOKED), 272);
+	cr_assert_str_eq(tt_tls_lib_name(TT_TLS_LIB_GO), "Go crypto/tls");
+	cr_assert_str_eq(tt_tls_lib_name(TT_TLS_LIB_STATIC_OPENSSL),
+			 "a statically linked OpenSSL or BoringSSL");
+	cr_assert_str_eq(tt_tls_lib_name(TT_TLS_LIB_MBEDTLS), "Mbed TLS");
+	cr_assert_str_eq(tt_tls_lib_name(TT_TLS_LIB_OTHER), "a TLS library");
+	cr_assert_str_eq(tt_tls_lib_name(200), "a TLS library");
+}
+
 /* TLS_DATA (FORMAT.md 6.10): a DATA record with TT_DATA_TLS goes on disk as type 11 (an older
  * reader skips it instead of taking plaintext for wire bytes) and comes back as TT_REC_DATA with
  * the flag; the layer is the type's word: a type-1 body with bit 6 set reads as wire bytes, a
@@ -1452,7 +1489,7 @@ Test(format, on_disk_layout_matches_format_md)
 	cr_assert_eq(s, 40 + 5 + 4 + 4 + 4 + 4 + 4);
 	cr_assert_eq(memcmp(p + 8, "TTAP", 4), 0);
 	cr_assert_eq(tt_get16(p + 12), 1);
-	cr_assert_eq(tt_get16(p + 14), 2); /* 1.2: the TLS_DATA record (1.1: CGROUP) */
+	cr_assert_eq(tt_get16(p + 14), 3); /* 1.3: TLS_UNHOOKED (1.2: TLS_DATA, 1.1: CGROUP) */
 	cr_assert_eq(memcmp(p + 16, "\x04\x03\x02\x01", 4), 0);
 	cr_assert_eq(tt_get32(p + 20), 40);
 	cr_assert_eq(tt_get32(p + 24), 65536);

@@ -14,7 +14,8 @@
 #   3. 100 short-lived curl processes over https: 100 client transactions, nothing lost.
 #   4. --no-tls: only ciphertext (no TLS_DATA record, no HTTP transaction on the TLS port).
 #   5. A statically linked OpenSSL client (built here against libssl.a when it exists) is named
-#      "TLS library not hooked" by -v, not silently absent.
+#      "TLS library not hooked" by -v and in the file (a TLS_UNHOOKED record, which tinytap-show's
+#      summary names), not silently absent.
 #   6. PostgreSQL (tests/e2e/pg_lib.sh) switched to ssl=on, psql sslmode=require: the SSLRequest
 #      on the wire, then the statements the server logged, from the plaintext, on both sides.
 # Prints TAP lines. Env: REC, SHOW, O, TT_ROOT. Every process it starts is stopped by its pid.
@@ -310,6 +311,21 @@ EOF
 			[ -s "$T/sclient.out" ] &&
 			ok "a statically linked OpenSSL client is named as not hooked" ||
 			notok "static client not named: $(grep -i tls "$T/s.err" | head -3)"
+		# ... and in the file (a TLS_UNHOOKED record), which tinytap-show names
+		spid=$(sed -n "s|.*TLS library not hooked: pid \([0-9]*\) $T/sclient uses.*|\1|p" "$T/s.err" | head -1)
+		"$TTDUMP" "$T/s.tinytap" 2>/dev/null | python3 -c '
+import json, sys
+recs = [json.loads(l) for l in sys.stdin]
+u = [r for r in recs if r["type"] == "tls_unhooked"]
+want = (sys.argv[1], int(sys.argv[2] or 0), 2)
+got = [(r["exe"], r["pid"], r["library"]) for r in u]
+sys.exit(0 if got == [want] else "%s, want [%s]" % (got, want))' "$T/sclient" "$spid" 2>"$T/su.err" &&
+			ok "the file holds one TLS_UNHOOKED record: $T/sclient, pid $spid, static OpenSSL" ||
+			notok "TLS_UNHOOKED records: $(cat "$T/su.err")"
+		"$SHOW" "$T/s.tinytap" >/dev/null 2>"$T/sshow.err"
+		grep -qx "tinytap-show: TLS not recorded as plaintext: $T/sclient (pid $spid) uses a statically linked OpenSSL or BoringSSL, which tinytap-record does not hook; its TLS connections are ciphertext only" "$T/sshow.err" &&
+			ok "tinytap-show names the static client in its summary" ||
+			notok "tinytap-show summary: $(cat "$T/sshow.err")"
 	else
 		echo "ok - record_tls: static client # SKIP cannot link against libssl.a: $(head -1 "$T/cc.err")"
 	fi

@@ -11,7 +11,7 @@
  *      "start_boot_ns","hostname","kernel","recorder","options"}
  *   2. one line per record: {"type":NAME,"block","offset","body_len", then every field of the
  *      record's struct in format/record.h under its struct name}. NAME is tt_record_type_name():
- *      data conn close process process_exit loss clock_sync stats end cgroup.
+ *      data conn close process process_exit loss clock_sync stats end cgroup tls_unhooked.
  *        data:  ts_ns ts_enter_ns sock_id pid tid fd dir syscall ("syscall_name" too) flags
  *               call_bytes seg_off cap_len msg_idx reserved, "layer" ("tls" for a TLS_DATA
  *               record of the file, which the reader hands out as data with TT_DATA_TLS; else
@@ -23,6 +23,7 @@
  *        stats/end: the tt_rec_stats fields
  *        cgroup: ts_ns cgroup_id kind ("kind_name" too) status reserved attrs_len, then "attrs":
  *               [{"tag","name" ("" when unknown),"value"}...] in file order
+ *        tls_unhooked: ts_ns pid library ("library_name" too) exe
  *      Numbers are plain JSON integers (u64 printed exactly); strings are JSON-escaped (bytes
  *      >= 0x80 and control characters as \u00XX).
  *   3. last line: {"type":"summary","blocks","records","skipped","bad_blocks","bytes_read",
@@ -187,6 +188,14 @@ static void print_record(const struct tt_record *rec)
 			putchar('}');
 		}
 		putchar(']');
+		break;
+	}
+	case TT_REC_TLS_UNHOOKED: {
+		const struct tt_rec_tls_unhooked *t = &rec->u.tls_unhooked;
+		printf(",\"ts_ns\":%" PRIu64 ",\"pid\":%" PRIu32 ",\"library\":%u"
+		       ",\"library_name\":\"%s\",\"exe\":",
+		       t->ts_ns, t->pid, t->library, tt_tls_lib_name(t->library));
+		jstr(t->exe, sizeof(t->exe));
 		break;
 	}
 	}
