@@ -579,7 +579,7 @@ int tt_attach_counters_fd(const struct tt_attach *a)
 
 const volatile uint64_t *tt_attach_lost_seq(const struct tt_attach *a)
 {
-	return a->skel->bss ? (const volatile uint64_t *)&a->skel->bss->lost_seq : NULL;
+	return (const volatile uint64_t *)&a->skel->bss->lost_seq; /* mapped by libbpf at load */
 }
 
 void tt_attach_free(struct tt_attach *a)

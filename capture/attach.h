@@ -57,7 +57,7 @@ struct tt_tls *tt_attach_tls(const struct tt_attach *a);
 int tt_attach_ncpus(const struct tt_attach *a);	      /* possible CPUs */
 int tt_attach_ring_fd(const struct tt_attach *a);     /* the ring buffer map */
 int tt_attach_counters_fd(const struct tt_attach *a); /* per-CPU struct tt_counters */
-/* The BPF side's count of lost events no ring event marks (mapped memory; only grows), or NULL */
+/* The BPF side's count of lost events no ring event marks (mapped memory; only grows) */
 const volatile uint64_t *tt_attach_lost_seq(const struct tt_attach *a);
 int tt_attach_cgroup_fd(const struct tt_attach *a);   /* --cgroup/--container: id -> 1/0 */
 /* --container: cgroup ids above this were created after the start (0: not in use) */

@@ -179,7 +179,7 @@ struct tt_loop {
 	struct ring_buffer *rb;
 	struct tt_merge *merge;
 	int counters_fd;
-	const volatile uint64_t *lost_seq_p; /* the BPF side's lost_seq (mapped), or NULL */
+	const volatile uint64_t *lost_seq_p; /* the BPF side's lost_seq (mapped memory) */
 	int ncpus;
 	struct tt_counters *percpu; /* ncpus entries: one counters lookup */
 	struct tt_cgroups *cg;	    /* borrowed, or NULL */
@@ -524,22 +524,17 @@ static void poll_counters(struct tt_loop *l, bool file_end)
 	}
 	l->total = sum;
 
-	uint64_t ev = 0, by = sum.lost_bytes > l->loss_rec_bytes ? sum.lost_bytes - l->loss_rec_bytes : 0;
+	uint64_t unmarked = __atomic_load_n(l->lost_seq_p, __ATOMIC_ACQUIRE);
+	uint64_t marked = sum.lost_events > unmarked ? sum.lost_events - unmarked : 0;
+	uint64_t ev = 0, by = sum.lost_bytes - l->loss_rec_bytes;
 
-	if (l->lost_seq_p) {
-		uint64_t unmarked = __atomic_load_n(l->lost_seq_p, __ATOMIC_ACQUIRE);
-		uint64_t marked = sum.lost_events > unmarked ? sum.lost_events - unmarked : 0;
-
-		if (marked > l->marked_told) {
-			ev += marked - l->marked_told;
-			l->marked_told = marked;
-		}
-		if (file_end && unmarked > l->unmarked_told) {
-			ev += unmarked - l->unmarked_told;
-			l->unmarked_told = unmarked;
-		}
-	} else if (sum.lost_events > l->loss_rec_events) { /* no lost_seq to read: the counters */
-		ev = sum.lost_events - l->loss_rec_events;
+	if (marked > l->marked_told) {
+		ev += marked - l->marked_told;
+		l->marked_told = marked;
+	}
+	if (file_end && unmarked > l->unmarked_told) {
+		ev += unmarked - l->unmarked_told;
+		l->unmarked_told = unmarked;
 	}
 
 	if (ev || by) {

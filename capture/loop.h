@@ -34,7 +34,7 @@ struct tt_rotate;
 struct tt_loop_config {
 	int ring_fd;	      /* the BPF ring buffer map */
 	int counters_fd;      /* the per-CPU struct tt_counters map */
-	const volatile uint64_t *lost_seq; /* the BPF side's lost_seq (mapped), or NULL */
+	const volatile uint64_t *lost_seq; /* the BPF side's lost_seq (mapped memory) */
 	int ncpus;	      /* possible CPUs: entries per counters lookup */
 	uint32_t snaplen;     /* payload bytes kept per call */
 	int out_fd;	      /* the .tinytap goes here (-1 with rotate) */
