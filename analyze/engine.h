@@ -14,6 +14,7 @@
 #ifndef TINYTAP_ENGINE_H
 #define TINYTAP_ENGINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,8 +73,10 @@ uint64_t tt_engine_boot_ns(const struct tt_engine *e, int64_t wall_ns);
 const char *tt_engine_comm(const struct tt_engine *e, uint32_t pid);
 void tt_engine_get_stats(const struct tt_engine *e, struct tt_engine_stats *st);
 /* The i-th program (TLS_UNHOOKED record, exe made printable) of st.tls_unhooked, the first
- * TT_ENGINE_TLS_UNHOOKED of them; NULL past those. */
-const struct tt_rec_tls_unhooked *tt_engine_tls_unhooked(const struct tt_engine *e, size_t i);
+ * TT_ENGINE_TLS_UNHOOKED of them; NULL past those. *sockets: its process had a socket in the
+ * recording (a CONN record so far). */
+const struct tt_rec_tls_unhooked *tt_engine_tls_unhooked(const struct tt_engine *e, size_t i,
+						  bool *sockets);
 void tt_engine_free(struct tt_engine *e);
 
 #endif

@@ -137,9 +137,10 @@ void tt_pipeline_get_stats(const struct tt_pipeline *p, struct tt_pipeline_stats
 	st->sink_error = p->sink_err;
 }
 
-const struct tt_rec_tls_unhooked *tt_pipeline_tls_unhooked(const struct tt_pipeline *p, size_t i)
+const struct tt_rec_tls_unhooked *tt_pipeline_tls_unhooked(const struct tt_pipeline *p, size_t i,
+						      bool *sockets)
 {
-	return tt_engine_tls_unhooked(p->eng, i);
+	return tt_engine_tls_unhooked(p->eng, i, sockets);
 }
 
 void tt_pipeline_free(struct tt_pipeline *p)

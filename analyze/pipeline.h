@@ -23,6 +23,7 @@
 #define TINYTAP_PIPELINE_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -76,7 +77,8 @@ int64_t tt_pipeline_wall_ns(const struct tt_pipeline *p, uint64_t boot_ns);
 uint64_t tt_pipeline_boot_ns(const struct tt_pipeline *p, int64_t wall_ns);
 void tt_pipeline_get_stats(const struct tt_pipeline *p, struct tt_pipeline_stats *st);
 /* tt_engine_tls_unhooked() of its engine */
-const struct tt_rec_tls_unhooked *tt_pipeline_tls_unhooked(const struct tt_pipeline *p, size_t i);
+const struct tt_rec_tls_unhooked *tt_pipeline_tls_unhooked(const struct tt_pipeline *p, size_t i,
+						      bool *sockets);
 void tt_pipeline_free(struct tt_pipeline *p);
 
 /* --- reading a recording ------------------------------------------------------------------- */

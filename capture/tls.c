@@ -67,6 +67,10 @@ struct tt_tls *tt_tls_new(const struct tt_tls_progs *progs, bool verbose)
 		return NULL;
 	t->p = *progs;
 	t->verbose = verbose;
+	/* this program carries the marks static_tls() looks for: never judged */
+	struct stat sb;
+	if (stat("/proc/self/exe", &sb) == 0)
+		t->seen[t->nseen++] = (struct file_id){.dev = sb.st_dev, .ino = sb.st_ino};
 	return t;
 }
 
@@ -195,7 +199,10 @@ size_t tt_tls_reports(const struct tt_tls *t, const struct tt_rec_tls_unhooked *
 }
 
 /* What TLS code (enum tt_tls_lib) an executable that maps no libssl carries, or -1: Go's
- * crypto/tls, or a statically linked OpenSSL/BoringSSL (their function and source file names). */
+ * crypto/tls (its function names, kept in Go's pclntab even when stripped), or a statically
+ * linked OpenSSL/BoringSSL (the source file name of their error records, ssl/ssl_lib.c(c), also
+ * in stripped binaries). Not the name "SSL_write": programs that dlopen libssl or merely name it
+ * (tinytap-show's syscall table) carry it too. */
 static int static_tls(const char *exe_path)
 {
 	static const struct {
@@ -203,7 +210,6 @@ static int static_tls(const char *exe_path)
 		int lib;
 	} marks[] = {
 	    {"crypto/tls.(*Conn).Write", TT_TLS_LIB_GO},
-	    {"SSL_write", TT_TLS_LIB_STATIC_OPENSSL},
 	    {"ssl_lib.c", TT_TLS_LIB_STATIC_OPENSSL},
 	};
 	int lib = -1;

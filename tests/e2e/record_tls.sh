@@ -332,6 +332,15 @@ sys.exit(0 if got == [want] else "%s, want [%s]" % (got, want))' "$T/sclient" "$
 else
 	echo "ok - record_tls: static client # SKIP no libssl.a (libssl-dev) or no cc"
 fi
+# --- 5b. the tools themselves are not taken for unhooked TLS ------------------------------------
+# tinytap-record holds the marks it searches executables for, tinytap-show names SSL_write in its
+# syscall table: recording everything while a live tinytap-show reads, neither is named.
+timeout -s INT 4 "$REC" -q --duration 3 -o - 2>"$T/self.err" | "$SHOW" - >/dev/null 2>"$T/self.show"
+if grep -q "transactions shown" "$T/self.show" && ! grep "TLS not recorded" "$T/self.show" | grep -q "tinytap-"; then
+	ok "live tinytap-record | tinytap-show: neither tool is named as unhooked TLS"
+else
+	notok "tools named as unhooked TLS, or no summary: $(grep -i "tls\|transactions" "$T/self.show" | head -3)"
+fi
 # --- 6. PostgreSQL with ssl=on: psql sslmode=require (SSLRequest, 'S', then TLS) ----------------
 . "$ROOT/tests/e2e/pg_lib.sh"
 if ! pg_find; then
