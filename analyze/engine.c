@@ -75,7 +75,7 @@ struct tt_engine {
 	/* TLS_UNHOOKED records: executables whose TLS the recorder could not see into (distinct
 	 * executables, the first TT_ENGINE_TLS_UNHOOKED of them) */
 	struct tt_rec_tls_unhooked tls_unhooked[TT_ENGINE_TLS_UNHOOKED];
-	struct tt_map64 sock_pids; /* pids with a socket in the recording (CONN records) */
+	struct tt_map64 opaque_pids; /* pids with a connection no protocol recognised */
 	struct tt_engine_stats st;
 	uint64_t end_lost_events, end_lost_bytes;
 };
@@ -210,6 +210,12 @@ static void on_emit(void *ctx, struct tt_txn *t)
 
 static size_t phash(uint32_t pid);
 
+static void on_unrecognized(void *ctx, uint32_t pid)
+{
+	struct tt_engine *e = ctx;
+	tt_map64_put(&e->opaque_pids, pid, 0); /* full or no memory: not known */
+}
+
 static void on_fill(void *ctx, struct tt_txn *t)
 {
 	struct tt_engine *e = ctx;
@@ -249,7 +255,8 @@ struct tt_engine *tt_engine_new(const struct tt_engine_opts *o, tt_engine_out_fn
 	e->env.few_headers = o->few_headers;
 	e->streams = tt_streams_new(&e->env, o->max_conns);
 	e->cgroups = tt_cgtable_new();
-	tt_map64_init(&e->sock_pids, 1u << 20);
+	tt_map64_init(&e->opaque_pids, 1u << 20);
+	e->env.unrecognized = on_unrecognized;
 	if (!e->streams || !e->cgroups) {
 		tt_streams_free(e->streams);
 		tt_cgtable_free(e->cgroups);
@@ -349,7 +356,6 @@ static void process(struct tt_engine *e, const struct tt_record *r, uint64_t ts)
 		break;
 	case TT_REC_CONN:
 		tt_streams_conn(e->streams, &r->u.conn);
-		tt_map64_put(&e->sock_pids, r->u.conn.pid, 0); /* full or no memory: not known */
 		break;
 	case TT_REC_CLOSE:
 		tt_streams_close(e->streams, &r->u.close);
@@ -512,11 +518,11 @@ static void tls_unhooked_add(struct tt_engine *e, const struct tt_rec_tls_unhook
 }
 
 const struct tt_rec_tls_unhooked *tt_engine_tls_unhooked(const struct tt_engine *e, size_t i,
-						  bool *sockets)
+						  bool *opaque)
 {
 	if (i >= e->st.tls_unhooked || i >= TT_ENGINE_TLS_UNHOOKED)
 		return NULL;
-	*sockets = tt_map64_get(&e->sock_pids, e->tls_unhooked[i].pid, NULL);
+	*opaque = tt_map64_get(&e->opaque_pids, e->tls_unhooked[i].pid, NULL);
 	return &e->tls_unhooked[i];
 }
 
@@ -636,7 +642,7 @@ void tt_engine_free(struct tt_engine *e)
 	if (!e)
 		return;
 	tt_streams_free(e->streams);
-	tt_map64_free(&e->sock_pids);
+	tt_map64_free(&e->opaque_pids);
 	for (size_t i = 0; i < e->rn; i++) {
 		free((void *)e->rh[i]->rec.payload);
 		free(e->rh[i]);

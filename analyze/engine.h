@@ -73,10 +73,10 @@ uint64_t tt_engine_boot_ns(const struct tt_engine *e, int64_t wall_ns);
 const char *tt_engine_comm(const struct tt_engine *e, uint32_t pid);
 void tt_engine_get_stats(const struct tt_engine *e, struct tt_engine_stats *st);
 /* The i-th program (TLS_UNHOOKED record, exe made printable) of st.tls_unhooked, the first
- * TT_ENGINE_TLS_UNHOOKED of them; NULL past those. *sockets: its process had a socket in the
- * recording (a CONN record so far). */
+ * TT_ENGINE_TLS_UNHOOKED of them; NULL past those. *opaque: its process had a connection that
+ * ended unrecognised (its bytes may be that TLS; complete after tt_engine_finish()). */
 const struct tt_rec_tls_unhooked *tt_engine_tls_unhooked(const struct tt_engine *e, size_t i,
-						  bool *sockets);
+						  bool *opaque);
 void tt_engine_free(struct tt_engine *e);
 
 #endif

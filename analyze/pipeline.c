@@ -138,9 +138,9 @@ void tt_pipeline_get_stats(const struct tt_pipeline *p, struct tt_pipeline_stats
 }
 
 const struct tt_rec_tls_unhooked *tt_pipeline_tls_unhooked(const struct tt_pipeline *p, size_t i,
-						      bool *sockets)
+						      bool *opaque)
 {
-	return tt_engine_tls_unhooked(p->eng, i, sockets);
+	return tt_engine_tls_unhooked(p->eng, i, opaque);
 }
 
 void tt_pipeline_free(struct tt_pipeline *p)

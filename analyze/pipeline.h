@@ -78,7 +78,7 @@ uint64_t tt_pipeline_boot_ns(const struct tt_pipeline *p, int64_t wall_ns);
 void tt_pipeline_get_stats(const struct tt_pipeline *p, struct tt_pipeline_stats *st);
 /* tt_engine_tls_unhooked() of its engine */
 const struct tt_rec_tls_unhooked *tt_pipeline_tls_unhooked(const struct tt_pipeline *p, size_t i,
-						      bool *sockets);
+						      bool *opaque);
 void tt_pipeline_free(struct tt_pipeline *p);
 
 /* --- reading a recording ------------------------------------------------------------------- */

@@ -77,6 +77,9 @@ struct tt_proto_env {
 	void (*handover)(void *hctx, const struct tt_conn_info *ci, const struct tt_proto *next,
 			 const struct tt_handover *h, uint64_t used);
 	void *hctx;
+	/* A connection with data ended without a protocol recognising it; pid: the process of its
+	 * first record (its CONN, or DATA). NULL: not wanted. */
+	void (*unrecognized)(void *ctx, uint32_t pid);
 };
 
 /* What detect() sees: the first bytes of each direction so far (by enum tt_dir; len 0: none yet,

@@ -803,18 +803,18 @@ static void summary(const struct tt_pipeline *p, struct tt_reader *rd, struct tt
 			fprintf(stderr, ", not all have an end record");
 	}
 	fputc('\n', stderr);
-	/* TLS the recorder could not see into: said for the programs with sockets in the recording,
-	 * so their connections are not silently opaque (a program that maps GnuTLS but has no socket
-	 * here, tinytap-show itself through libmicrohttpd, is left out) */
+	/* TLS the recorder could not see into: said for the programs with a connection no protocol
+	 * recognised, so those are not silently opaque (a program that maps GnuTLS but whose
+	 * connections all parsed, tinytap-show --serve through libmicrohttpd, is left out) */
 	for (size_t i = 0; i < st->tls_unhooked; i++) {
-		bool sockets = false;
-		const struct tt_rec_tls_unhooked *t = tt_pipeline_tls_unhooked(p, i, &sockets);
+		bool opaque = false;
+		const struct tt_rec_tls_unhooked *t = tt_pipeline_tls_unhooked(p, i, &opaque);
 		if (!t) {
 			fprintf(stderr, PROG ": TLS not recorded as plaintext for %" PRIu64
 				" more programs (in the file)\n", st->tls_unhooked - i);
 			break;
 		}
-		if (!sockets)
+		if (!opaque)
 			continue;
 		fprintf(stderr,
 			PROG ": TLS not recorded as plaintext: %s (pid %u) uses %s, which "

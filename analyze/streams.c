@@ -49,6 +49,7 @@ struct conn {
 	uint64_t tuple;	     /* its key in s->tuples (INET: hash of local, remote), 0 none */
 	int tls;	     /* TLS plaintext seen: the plaintext layer is analyzed, not the wire */
 	const struct tt_proto *detected; /* what detection chose (counted in conns_by_proto) */
+	uint32_t pid; /* the process of its first CONN or DATA record */
 };
 
 struct closing_ent {
@@ -155,8 +156,11 @@ static void conn_finish(struct tt_streams *s, struct conn *c, uint64_t ts, int e
 	 * (tt_streams_peer()) */
 	if (c->sess)
 		c->proto->close(c->sess, ts, evicted);
-	else if (c->had_data)
+	else if (c->had_data) {
 		s->st.conns_unrecognized++;
+		if (s->env->unrecognized)
+			s->env->unrecognized(s->env->ctx, c->pid);
+	}
 	if (c->next_sess) /* a handover that never got to run */
 		c->next_proto->close(c->next_sess, ts, evicted);
 	uint64_t owner;
@@ -308,6 +312,8 @@ void tt_streams_conn(struct tt_streams *s, const struct tt_rec_conn *r)
 		c = conn_get(s, r->sock_id, r->ts_ns);
 	if (!c)
 		return;
+	if (!c->ci.have_conn && !c->had_data)
+		c->pid = r->pid;
 	c->ci.have_conn = 1;
 	c->ci.role = r->role;
 	c->ci.origin = r->origin;
@@ -527,6 +533,8 @@ void tt_streams_data(struct tt_streams *s, const struct tt_rec_data *r, const ui
 	struct conn *c = conn_get(s, r->sock_id, r->ts_ns);
 	if (!c)
 		return;
+	if (!c->ci.have_conn && !c->had_data)
+		c->pid = r->pid;
 	if ((r->flags & TT_DATA_TLS) && !c->tls) {
 		to_plaintext(s, c, r->ts_ns);
 	} else if (!(r->flags & TT_DATA_TLS) && c->tls) {
