@@ -139,6 +139,17 @@ void tt_proto_describe(const struct tt_txn *t, struct tt_desc *d)
 		tt_desc_adds(d, "done");
 }
 
+int tt_proto_client_dir(const struct tt_conn_info *ci, const struct tt_handover *from)
+{
+	if (from && from->side != TT_SIDE_UNKNOWN)
+		return from->side == TT_SIDE_CLIENT ? TT_DIR_EGRESS : TT_DIR_INGRESS;
+	if (ci && ci->role == TT_ROLE_CLIENT)
+		return TT_DIR_EGRESS;
+	if (ci && ci->role == TT_ROLE_SERVER)
+		return TT_DIR_INGRESS;
+	return -1;
+}
+
 struct tt_txn *tt_proto_txn_new(const struct tt_proto *pr, struct tt_proto_env *env,
 				const struct tt_conn_info *ci, enum tt_side side, uint32_t pid,
 				uint32_t tid)

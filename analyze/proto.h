@@ -201,6 +201,11 @@ struct tt_txn *tt_proto_txn_new(const struct tt_proto *pr, struct tt_proto_env *
 				const struct tt_conn_info *ci, enum tt_side side, uint32_t pid,
 				uint32_t tid);
 
+/* The direction (enum tt_dir) in which the client's bytes travel on connection ci: the side a
+ * handover says (from, may be NULL), else the socket's role; -1 when neither tells (ci may be
+ * NULL). */
+int tt_proto_client_dir(const struct tt_conn_info *ci, const struct tt_handover *from);
+
 #define TT_PROTO_MAX 32
 
 /* The best protocol for what d shows, or NULL: with *need_more set when waiting could change

@@ -1624,11 +1624,7 @@ static void *http2_open(struct tt_proto_env *env, const struct tt_conn_info *ci,
 		return NULL;
 	h->env = env;
 	h->ci = ci;
-	h->client_dir = ci->role == TT_ROLE_CLIENT   ? TT_DIR_EGRESS
-			: ci->role == TT_ROLE_SERVER ? TT_DIR_INGRESS
-						     : -1;
-	if (from && from->side != TT_SIDE_UNKNOWN)
-		h->client_dir = from->side == TT_SIDE_CLIENT ? TT_DIR_EGRESS : TT_DIR_INGRESS;
+	h->client_dir = tt_proto_client_dir(ci, from);
 	tt_map64_init(&h->streams, TT_H2_MAX_STREAMS + 1);
 	for (int i = 0; i < 2; i++) {
 		struct h2dir *d = &h->d[i];

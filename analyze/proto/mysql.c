@@ -2639,9 +2639,7 @@ static void *mysql_open(struct tt_proto_env *env, const struct tt_conn_info *ci,
 	s->ci = ci;
 	tt_pair_init(&s->pq, env, TT_MYSQL_QUEUE);
 	tt_map64_init(&s->stmts, TT_MYSQL_MAX_STMTS);
-	s->req_dir = ci->role == TT_ROLE_CLIENT	  ? TT_DIR_EGRESS
-		     : ci->role == TT_ROLE_SERVER ? TT_DIR_INGRESS
-						  : -1;
+	s->req_dir = tt_proto_client_dir(ci, NULL); /* never handed a connection */
 	s->eof_mode = -1;
 	for (int i = 0; i < 2; i++) {
 		s->d[i].dir = i;

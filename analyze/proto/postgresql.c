@@ -3487,11 +3487,7 @@ static void *pg_open(struct tt_proto_env *env, const struct tt_conn_info *ci,
 	}
 	tt_map64_init(&s->stmts, STMT_TABLE_MAX);
 	tt_map64_init(&s->portals, PORTAL_TABLE_MAX);
-	s->fe = ci->role == TT_ROLE_CLIENT   ? TT_DIR_EGRESS
-		: ci->role == TT_ROLE_SERVER ? TT_DIR_INGRESS
-					     : -1;
-	if (from && from->side != TT_SIDE_UNKNOWN)
-		s->fe = from->side == TT_SIDE_CLIENT ? TT_DIR_EGRESS : TT_DIR_INGRESS;
+	s->fe = tt_proto_client_dir(ci, from);
 	s->bsync = 1;
 	return s;
 }

@@ -1251,11 +1251,7 @@ static void *redis_open(struct tt_proto_env *env, const struct tt_conn_info *ci,
 	s->env = env;
 	s->ci = ci;
 	tt_pair_init(&s->pq, env, TT_REDIS_QUEUE);
-	s->req_dir = ci->role == TT_ROLE_CLIENT	  ? TT_DIR_EGRESS
-		     : ci->role == TT_ROLE_SERVER ? TT_DIR_INGRESS
-						  : -1;
-	if (from && from->side != TT_SIDE_UNKNOWN)
-		s->req_dir = from->side == TT_SIDE_CLIENT ? TT_DIR_EGRESS : TT_DIR_INGRESS;
+	s->req_dir = tt_proto_client_dir(ci, from);
 	int late = ci->origin == TT_ORIGIN_FIRST_DATA || ci->origin == TT_ORIGIN_UNKNOWN;
 	for (int i = 0; i < 2; i++) {
 		tt_buf_init(&s->d[i].body, env->body_cap);

@@ -391,9 +391,7 @@ static int ws_detect(const struct tt_detect *dt)
 		return TT_DETECT_NO;
 	if (seen[0] && seen[1] && masked[0] == masked[1])
 		return TT_DETECT_NO;
-	int cdir = ci && ci->role == TT_ROLE_CLIENT   ? TT_DIR_EGRESS
-		   : ci && ci->role == TT_ROLE_SERVER ? TT_DIR_INGRESS
-						      : -1;
+	int cdir = tt_proto_client_dir(ci, NULL);
 	for (int i = 0; i < 2; i++)
 		if (seen[i] && cdir >= 0 && masked[i] != (i == cdir))
 			return TT_DETECT_NO;
@@ -1198,11 +1196,7 @@ static void *ws_open(struct tt_proto_env *env, const struct tt_conn_info *ci,
 		return NULL;
 	ws->env = env;
 	ws->ci = ci;
-	ws->client_dir = ci->role == TT_ROLE_CLIENT	  ? TT_DIR_EGRESS
-			 : ci->role == TT_ROLE_SERVER ? TT_DIR_INGRESS
-						      : -1;
-	if (from && from->side != TT_SIDE_UNKNOWN)
-		ws->client_dir = from->side == TT_SIDE_CLIENT ? TT_DIR_EGRESS : TT_DIR_INGRESS;
+	ws->client_dir = tt_proto_client_dir(ci, from);
 	for (int i = 0; i < 2; i++) {
 		struct wsdir *d = &ws->d[i];
 		d->dir = i;
